@@ -1,0 +1,203 @@
+import { Observable } from 'rxjs';
+import { SINCE_EARLIEST } from '@herald/contracts';
+import { Cursor, decodeCursor, encodeCursor } from './cursor';
+import { EventBus, StoredEvent, TopicRange } from './event-bus';
+
+/** Where a subscriber starts: now, at the oldest retained event, or after a cursor. */
+export type ResumeFrom =
+  | { readonly kind: 'now' }
+  | { readonly kind: 'earliest' }
+  | { readonly kind: 'cursor'; readonly cursor: Cursor };
+
+/** A run of events for one subscriber and the positions after it. */
+export interface Batch {
+  readonly events: readonly StoredEvent[];
+  /**
+   * Last delivered position per subscribed topic, after this batch. From
+   * `follow` this is a live view: read it during the `next` call (e.g. encode
+   * the cursor), do not keep it.
+   */
+  readonly positions: ReadonlyMap<string, number>;
+  /** True when the starting cursor could not be honoured for some topic. */
+  readonly reset: boolean;
+}
+
+export interface StartPoint {
+  readonly positions: Map<string, number>;
+  readonly reset: boolean;
+}
+
+/** Events read per topic and per round trip while catching up. */
+const REPLAY_PAGE = 500;
+
+/**
+ * Turns the bus's primitives into the subscriber-facing promise every transport
+ * keeps: from a cursor, every later event exactly once, in per-topic order, or
+ * an explicit `reset` when the cursor cannot be honoured.
+ *
+ * Topics missing from a cursor start "now"; a cursor of another epoch, older
+ * than retention, or ahead of the log restarts the affected topics at their
+ * oldest retained event and sets `reset`.
+ */
+export class LogReader {
+  constructor(private readonly bus: EventBus) {}
+
+  /** Parses a `since` value; throws `InvalidCursorError` for a value Herald did not issue. */
+  parseSince(since: string | undefined | null): ResumeFrom {
+    if (since === undefined || since === null || since === '') return { kind: 'now' };
+    if (since === SINCE_EARLIEST) return { kind: 'earliest' };
+    return { kind: 'cursor', cursor: decodeCursor(since) };
+  }
+
+  encode(positions: Iterable<readonly [string, number]>): string {
+    return encodeCursor(this.bus.epoch, positions);
+  }
+
+  /** Resolves a start point into a position per topic, validated against the logs' current ranges. */
+  async start(topics: readonly string[], from: ResumeFrom): Promise<StartPoint> {
+    const ranges = await this.bus.ranges(topics);
+    const positions = new Map<string, number>();
+    let reset = false;
+    const foreignEpoch = from.kind === 'cursor' && from.cursor.epoch !== this.bus.epoch;
+    for (const range of ranges) {
+      if (from.kind === 'earliest') {
+        positions.set(range.topic, range.first - 1);
+        continue;
+      }
+      const known = from.kind === 'cursor' ? from.cursor.positions.get(range.topic) : undefined;
+      if (known === undefined) {
+        // "now" for this topic, unless the whole cursor belongs to another epoch.
+        positions.set(range.topic, foreignEpoch ? range.first - 1 : range.latest);
+        reset ||= foreignEpoch;
+      } else if (foreignEpoch || !honours(range, known)) {
+        positions.set(range.topic, range.first - 1);
+        reset = true;
+      } else {
+        positions.set(range.topic, known);
+      }
+    }
+    return { positions, reset };
+  }
+
+  /**
+   * Reads up to `limit` events after `positions`, across topics in publish-time
+   * order (per-topic order always kept). `positions` is not modified.
+   */
+  async readAfter(topics: readonly string[], positions: ReadonlyMap<string, number>, limit: number): Promise<Batch> {
+    const next = new Map(positions);
+    let reset = false;
+    const perTopic = await Promise.all(
+      topics.map(async (topic) => {
+        const after = positions.get(topic) ?? 0;
+        let result = await this.bus.read(topic, after, limit);
+        if (!honours(result.range, after)) {
+          // Retention overtook the cursor between start() and now, or the log was recreated.
+          reset = true;
+          result = await this.bus.read(topic, result.range.first - 1, limit);
+          next.set(topic, result.range.first - 1);
+        }
+        return result.events;
+      }),
+    );
+    const events = mergeByTime(perTopic).slice(0, limit);
+    for (const event of events) next.set(event.topic, event.position);
+    return { events, positions: next, reset };
+  }
+
+  /**
+   * Replays from `from`, then follows live. Emits only non-empty batches (or a
+   * first empty one when `reset` must be reported). Never emits an event twice
+   * or skips one: live events are buffered while history is read, duplicates
+   * are dropped by position, and a gap in the live stream triggers a re-read.
+   * Unsubscribing releases the live subscription at once.
+   */
+  follow(topics: readonly string[], from: ResumeFrom | StartPoint, options: { onStart?: (start: StartPoint) => void } = {}): Observable<Batch> {
+    return new Observable<Batch>((subscriber) => {
+      let positions = new Map<string, number>();
+      let buffer: StoredEvent[] | undefined = [];
+      let catchingUp = false;
+
+      const onLive = (event: StoredEvent): void => {
+        if (buffer) {
+          buffer.push(event);
+          return;
+        }
+        const last = positions.get(event.topic);
+        if (last === undefined || event.position <= last) return;
+        if (event.position > last + 1) {
+          // The live stream skipped something: fall back to reading the log.
+          buffer = [event];
+          void catchUp(false);
+          return;
+        }
+        positions.set(event.topic, event.position);
+        subscriber.next({ events: [event], positions, reset: false });
+      };
+
+      const catchUp = async (reset: boolean): Promise<void> => {
+        if (catchingUp) return;
+        catchingUp = true;
+        try {
+          for (;;) {
+            const batch = await this.readAfter(topics, positions, REPLAY_PAGE);
+            if (subscriber.closed) return;
+            positions = new Map(batch.positions);
+            const resetNow = reset || batch.reset;
+            reset = false;
+            if (batch.events.length > 0 || resetNow) {
+              subscriber.next({ events: batch.events, positions, reset: resetNow });
+            }
+            if (batch.events.length < REPLAY_PAGE) break;
+          }
+          const pending = buffer ?? [];
+          buffer = undefined;
+          catchingUp = false;
+          for (const event of pending) {
+            if (subscriber.closed) return;
+            onLive(event);
+          }
+        } catch (error) {
+          subscriber.error(error);
+        }
+      };
+
+      const live = this.bus.live(topics).subscribe({
+        next: onLive,
+        error: (error: unknown) => subscriber.error(error),
+      });
+
+      const begin = async (): Promise<void> => {
+        const start = 'positions' in from ? from : await this.start(topics, from);
+        if (subscriber.closed) return;
+        positions = new Map(start.positions);
+        options.onStart?.(start);
+        await catchUp(start.reset);
+      };
+      begin().catch((error: unknown) => subscriber.error(error));
+
+      return () => live.unsubscribe();
+    });
+  }
+}
+
+/** True when reading after `position` continues the log without a gap. */
+function honours(range: TopicRange, position: number): boolean {
+  return position >= range.first - 1 && position <= range.latest;
+}
+
+/** Merges per-topic runs into one, ordered by publish time; stable, so per-topic order holds. */
+function mergeByTime(runs: StoredEvent[][]): StoredEvent[] {
+  const nonEmpty = runs.filter((run) => run.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+  const out: StoredEvent[] = [];
+  const index = nonEmpty.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let r = 0; r < nonEmpty.length; r++) {
+      const event = nonEmpty[r][index[r]];
+      if (event && (best < 0 || event.envelope.ts < nonEmpty[best][index[best]].envelope.ts)) best = r;
+    }
+    if (best < 0) return out;
+    out.push(nonEmpty[best][index[best]++]);
+  }
+}

@@ -1,0 +1,1 @@
+export { describeEventBusConformance, type ConformanceHarness } from './conformance';

@@ -1,0 +1,5 @@
+export * from './lib/topic';
+export * from './lib/envelope';
+export * from './lib/errors';
+export * from './lib/ws-frames';
+export * from './lib/schemas';
