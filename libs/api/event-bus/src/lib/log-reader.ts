@@ -53,6 +53,26 @@ export class LogReader {
     return encodeCursor(this.bus.epoch, positions);
   }
 
+  /**
+   * The cursor after each event of a batch (SSE needs one per message): the
+   * batch's positions, rewound to just before each topic's first event in it,
+   * then advanced event by event.
+   */
+  cursorsAfterEach(batch: Batch): string[] {
+    const positions = new Map(batch.positions);
+    const seen = new Set<string>();
+    for (const event of batch.events) {
+      if (!seen.has(event.topic)) {
+        seen.add(event.topic);
+        positions.set(event.topic, event.position - 1);
+      }
+    }
+    return batch.events.map((event) => {
+      positions.set(event.topic, event.position);
+      return this.encode(positions);
+    });
+  }
+
   /** Resolves a start point into a position per topic, validated against the logs' current ranges. */
   async start(topics: readonly string[], from: ResumeFrom): Promise<StartPoint> {
     const ranges = await this.bus.ranges(topics);

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TransportOptions, TransportsModule } from '@herald/transports';
+import { DemoModule } from '../demo/demo.module';
+import type { HeraldConfig } from './config';
+import { EventBusModule } from './event-bus.module';
+
+export function transportOptionsFrom(config: HeraldConfig): TransportOptions {
+  return new TransportOptions({
+    maxPayloadBytes: config.maxPayloadBytes,
+    maxTopicsPerSubscription: config.maxTopicsPerSubscription,
+    maxTopicsPerSocket: config.maxTopicsPerSocket,
+    defaultLimit: config.pollDefaultLimit,
+    maxLimit: config.pollMaxLimit,
+    longPollDefaultTimeoutMs: config.longPollDefaultMs,
+    longPollMaxTimeoutMs: config.longPollMaxMs,
+    heartbeatMs: config.heartbeatMs,
+    sseRetryMs: config.sseRetryMs,
+    wsPingMs: config.wsPingMs,
+    wsMaxBufferedBytes: config.wsMaxBufferedBytes,
+  });
+}
+
+@Module({})
+export class AppModule {
+  static forConfig(config: HeraldConfig): DynamicModule {
+    const transports = TransportsModule.register({ options: transportOptionsFrom(config) });
+    return {
+      module: AppModule,
+      imports: [EventBusModule.forConfig(config), transports, ...(config.demo ? [DemoModule.register(transports, config.demoIntervalMs)] : [])],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import express from 'express';
+import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
+import { HeraldWsAdapter, problem, ProblemDetailsFilter } from '@herald/transports';
+import type { HeraldConfig } from './config';
+
+/** Room for `{"type": ..., "data": ...}` around the largest allowed `data`. */
+const ENVELOPE_SLACK_BYTES = 4096;
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+/** Answers body-parser failures (bad JSON, too large) as problem+json instead of Express's HTML page. */
+function bodyErrors(error: BodyParserError, req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(error);
+  const instance = req.originalUrl.split('?')[0];
+  const body =
+    error.type === 'entity.too.large'
+      ? problem(413, ErrorCode.PayloadTooLarge, 'the request body is larger than allowed', instance)
+      : error.type === 'entity.parse.failed'
+        ? problem(400, ErrorCode.InvalidJson, 'the request body is not valid JSON', instance)
+        : problem(error.status && error.status < 500 ? error.status : 400, ErrorCode.InvalidBody, 'the request body could not be read', instance);
+  res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** Everything main.ts and the tests share: prefix, body parsing, errors, WS adapter, OpenAPI. */
+export function configureApp(app: INestApplication, config: HeraldConfig): void {
+  app.setGlobalPrefix('api');
+  app.use(express.json({ limit: config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, type: ['application/json', 'application/*+json'] }));
+  app.use(bodyErrors);
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useWebSocketAdapter(new HeraldWsAdapter(app, config.maxPayloadBytes + ENVELOPE_SLACK_BYTES));
+  const openApi = new DocumentBuilder()
+    .setTitle('Herald')
+    .setDescription(
+      'Real-time events over short poll, long poll, SSE and WebSocket from one event log. ' +
+        'WebSocket frames on /ws are described in docs/protocol.md. Errors are RFC 9457 application/problem+json.',
+    )
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+}

@@ -1,0 +1,43 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ErrorCode, PROBLEM_CONTENT_TYPE, ProblemDetails } from '@herald/contracts';
+import { InvalidCursorError, TopicLimitError } from '@herald/event-bus';
+import { problem, ProblemException } from './problem.exception';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCode.InvalidBody,
+  404: ErrorCode.NotFound,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+};
+
+/** Maps any error to an RFC 9457 problem document; bad input never becomes a 500. */
+export function toProblem(error: unknown): ProblemDetails {
+  if (error instanceof ProblemException) return error.getResponse() as ProblemDetails;
+  if (error instanceof InvalidCursorError) return problem(400, ErrorCode.InvalidCursor, error.message);
+  if (error instanceof TopicLimitError) return problem(409, ErrorCode.TooManyTopics, error.message);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return problem(status, CODE_BY_STATUS[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.InvalidBody), error.message);
+  }
+  return problem(500, ErrorCode.Internal, 'an unexpected error occurred; it has been logged');
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const body = { ...toProblem(error), instance: request.originalUrl?.split('?')[0] };
+    if (body.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+}

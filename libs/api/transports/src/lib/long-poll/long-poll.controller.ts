@@ -1,0 +1,76 @@
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { fromEvent, lastValueFrom, map } from 'rxjs';
+import { ErrorCode } from '@herald/contracts';
+import { EventBus, LogReader } from '@herald/event-bus';
+import { deliveryJson } from '../delivery-json';
+import { parseBoundedInt } from '../http/request-params';
+import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
+import { SubscriberRegistry } from '../subscriber-registry';
+import { RX_SCHEDULER, RxScheduler } from '../tokens';
+import { TransportOptions } from '../transport-options';
+import { waitForBatch } from './wait-for-batch';
+
+/**
+ * Long polling: answers as soon as there is at least one event after the
+ * cursor, or with an empty delivery (same cursor) at the timeout. A client
+ * that disconnects frees its waiter and its bus subscription at once.
+ */
+@ApiTags('subscribe')
+@Controller('long-poll')
+export class LongPollController {
+  constructor(
+    private readonly reader: LogReader,
+    private readonly bus: EventBus,
+    private readonly options: TransportOptions,
+    private readonly registry: SubscriberRegistry,
+    @Inject(RX_SCHEDULER) private readonly scheduler: RxScheduler,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Long poll: wait for the first events after a cursor' })
+  @ApiSubscriptionQuery()
+  @ApiQuery({ name: 'timeout', required: false, description: 'Most ms to wait (0..60000, default 25000)' })
+  @ApiQuery({ name: 'limit', required: false, description: 'Most events in the answer (1..1000, default 100)' })
+  @ApiResponse({ status: 200, description: 'Delivery {events, cursor, reset?}; empty events at the timeout' })
+  async longPoll(
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string | undefined> {
+    const { topics, from } = parseSubscriptionQuery(this.reader, this.options, query);
+    const timeoutMs = parseBoundedInt(query['timeout'], 'timeout', ErrorCode.InvalidTimeout, {
+      min: 0,
+      max: this.options.longPollMaxTimeoutMs,
+      fallback: this.options.longPollDefaultTimeoutMs,
+    });
+    const limit = parseBoundedInt(query['limit'], 'limit', ErrorCode.InvalidLimit, {
+      min: 1,
+      max: this.options.maxLimit,
+      fallback: this.options.defaultLimit,
+    });
+    const start = await this.reader.start(topics, from);
+    if (req.destroyed) return undefined;
+    const detach = this.registry.attach('longPoll', topics);
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      const batch = await lastValueFrom(
+        waitForBatch({
+          wake$: this.bus.live(topics),
+          read: () => this.reader.readAfter(topics, start.positions, limit).then((b) => (start.reset ? { ...b, reset: true } : b)),
+          timeoutMs,
+          scheduler: this.scheduler,
+          abort$: fromEvent(res, 'close').pipe(map(() => true)),
+        }),
+        { defaultValue: undefined },
+      );
+      if (batch === undefined) return undefined; // the client went away
+      res.type('application/json');
+      if (batch === null) return deliveryJson([], this.reader.encode(start.positions), false);
+      return deliveryJson(batch.events, this.reader.encode(batch.positions), batch.reset);
+    } finally {
+      detach();
+    }
+  }
+}

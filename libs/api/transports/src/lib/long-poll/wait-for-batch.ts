@@ -1,0 +1,32 @@
+import { concatMap, filter, from, merge, Observable, ObservableInput, of, take, takeUntil, timeout } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import type { Batch } from '@herald/event-bus';
+
+export interface WaitForBatchOptions {
+  /** Hot signal of new events on the subscribed topics (subscribed before the first read). */
+  wake$: Observable<unknown>;
+  /** Reads the events after the request's cursor. */
+  read: () => ObservableInput<Batch>;
+  timeoutMs: number;
+  scheduler: SchedulerLike;
+  /** Emits when the client has gone. */
+  abort$: Observable<unknown>;
+}
+
+/**
+ * The long-poll wait: the first batch with events (or a reset) — read at once,
+ * then again on every wake-up — or `null` at the timeout, or completes empty
+ * when the client aborts. Unsubscribing from `wake$` (the bus) happens on every
+ * one of those paths, so an aborted request leaves no waiter behind.
+ */
+export function waitForBatch(options: WaitForBatchOptions): Observable<Batch | null> {
+  // wake$ first: the live subscription exists before the first read, so an event
+  // appended between the read and the wait still wakes us.
+  return merge(options.wake$, of(null)).pipe(
+    concatMap(() => from(options.read())),
+    filter((batch) => batch.events.length > 0 || batch.reset),
+    take(1),
+    timeout({ first: options.timeoutMs, with: () => of(null), scheduler: options.scheduler }),
+    takeUntil(options.abort$),
+  );
+}

@@ -1,0 +1,66 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ErrorCode } from '@herald/contracts';
+import { LogReader } from '@herald/event-bus';
+import { deliveryJson } from '../delivery-json';
+import { parseBoundedInt } from '../http/request-params';
+import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
+import { SubscriberRegistry } from '../subscriber-registry';
+import { TransportOptions } from '../transport-options';
+
+/**
+ * Short polling: answers at once with the events after the cursor (at most
+ * `limit`). The ETag is the cursor, so a client that sends `If-None-Match`
+ * with an unchanged cursor gets a body-less `304`.
+ */
+@ApiTags('subscribe')
+@Controller('poll')
+export class PollController {
+  constructor(
+    private readonly reader: LogReader,
+    private readonly options: TransportOptions,
+    private readonly registry: SubscriberRegistry,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Short poll: the events after a cursor, at once' })
+  @ApiSubscriptionQuery()
+  @ApiQuery({ name: 'limit', required: false, description: 'Most events in the answer (1..1000, default 100)' })
+  @ApiResponse({ status: 200, description: 'Delivery {events, cursor, reset?}; ETag = "cursor"' })
+  @ApiResponse({ status: 304, description: 'Nothing new since the cursor in If-None-Match' })
+  async poll(
+    @Query() query: Record<string, unknown>,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string | undefined> {
+    const { topics, from } = parseSubscriptionQuery(this.reader, this.options, query);
+    const limit = parseBoundedInt(query['limit'], 'limit', ErrorCode.InvalidLimit, {
+      min: 1,
+      max: this.options.maxLimit,
+      fallback: this.options.defaultLimit,
+    });
+    this.registry.notePoll(topics);
+    const start = await this.reader.start(topics, from);
+    const batch = await this.reader.readAfter(topics, start.positions, limit);
+    const reset = start.reset || batch.reset;
+    const cursor = this.reader.encode(batch.positions);
+    const etag = `"${cursor}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'no-cache');
+    if (batch.events.length === 0 && !reset && etagMatches(ifNoneMatch, etag)) {
+      res.status(304);
+      return undefined;
+    }
+    res.type('application/json');
+    return deliveryJson(batch.events, cursor, reset);
+  }
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, '');
+    return tag === etag || tag === '*';
+  });
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DEFAULT_EVENT_TYPE, ErrorCode, EVENT_TYPE_PATTERN, isValidTopic } from '@herald/contracts';
+import { EventBus, StoredEvent } from '@herald/event-bus';
+import { ProblemException } from '../http/problem.exception';
+import { TransportOptions } from '../transport-options';
+
+/** The one way in for events, from HTTP or WS: validates, bounds and appends to the bus. */
+@Injectable()
+export class PublisherService {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly options: TransportOptions,
+  ) {}
+
+  async publish(topic: unknown, type: unknown, data: unknown): Promise<StoredEvent> {
+    if (typeof topic !== 'string' || !isValidTopic(topic)) {
+      throw ProblemException.badRequest(ErrorCode.InvalidTopic, 'topic names match [A-Za-z0-9][A-Za-z0-9._:-]{0,127}');
+    }
+    if (type !== undefined && (typeof type !== 'string' || !EVENT_TYPE_PATTERN.test(type))) {
+      throw ProblemException.badRequest(ErrorCode.InvalidType, '"type" must be 1..64 characters without control characters');
+    }
+    if (data === undefined) {
+      throw ProblemException.badRequest(ErrorCode.InvalidBody, '"data" is required (any JSON value, null included)');
+    }
+    const size = Buffer.byteLength(JSON.stringify(data), 'utf8');
+    if (size > this.options.maxPayloadBytes) {
+      throw new ProblemException(
+        413,
+        ErrorCode.PayloadTooLarge,
+        `"data" is ${size} bytes as JSON; the most allowed is ${this.options.maxPayloadBytes}`,
+      );
+    }
+    return this.bus.publish(topic, { type: (type as string | undefined) ?? DEFAULT_EVENT_TYPE, data });
+  }
+}

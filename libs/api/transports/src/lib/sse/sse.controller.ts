@@ -1,0 +1,68 @@
+import { Controller, Headers, Inject, MessageEvent, Query, Sse } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { concatMap, finalize, from, interval, map, merge, Observable, of } from 'rxjs';
+import { LogReader } from '@herald/event-bus';
+import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
+import { SubscriberRegistry } from '../subscriber-registry';
+import { RX_SCHEDULER, RxScheduler } from '../tokens';
+import { TransportOptions } from '../transport-options';
+
+/** Characters of events queued for an SSE client that stopped reading before it is dropped (it resumes by cursor). */
+export const SSE_MAX_PENDING_CHARS = 4 * 1024 * 1024;
+
+/**
+ * Server-Sent Events: replays from `Last-Event-ID` (or `?since=`), then
+ * follows live. Every message's `data` is one envelope and its `id` the cursor
+ * after it, so an EventSource that reconnects resumes exactly where it was.
+ * The stream opens with an `id`-only message carrying the start cursor and the
+ * `retry` hint; `reset` is announced by a `reset` event. Heartbeat comments keep
+ * proxies from timing out. The bus subscription ends the moment the client goes.
+ */
+@ApiTags('subscribe')
+@Controller('sse')
+export class SseController {
+  constructor(
+    private readonly reader: LogReader,
+    private readonly options: TransportOptions,
+    private readonly registry: SubscriberRegistry,
+    @Inject(RX_SCHEDULER) private readonly scheduler: RxScheduler,
+  ) {}
+
+  @Sse('', { maxPendingDataLength: SSE_MAX_PENDING_CHARS })
+  @ApiOperation({ summary: 'Server-Sent Events: replay from a cursor, then live' })
+  @ApiSubscriptionQuery()
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Cursor to resume from (takes precedence over since)' })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'text/event-stream; data = Envelope, id = cursor after it' })
+  async stream(
+    @Query() query: Record<string, unknown>,
+    @Headers('last-event-id') lastEventId: string | undefined,
+  ): Promise<Observable<MessageEvent>> {
+    const { topics, from: resumeFrom } = parseSubscriptionQuery(this.reader, this.options, query, lastEventId || undefined);
+    const start = await this.reader.start(topics, resumeFrom);
+    const opening: MessageEvent = {
+      id: this.reader.encode(start.positions),
+      retry: this.options.sseRetryMs,
+      comment: 'herald stream open',
+    } as MessageEvent;
+    const heartbeats = interval(this.options.heartbeatMs, this.scheduler).pipe(map((): MessageEvent => ({ comment: 'heartbeat' }) as MessageEvent));
+    const events = this.reader.follow(topics, start).pipe(
+      concatMap((batch) => {
+        const ids = this.reader.cursorsAfterEach(batch);
+        const messages: MessageEvent[] = batch.events.map((event, i) => ({ id: ids[i], data: event.json }));
+        if (batch.reset) {
+          const cursorBefore = this.reader.encode(
+            new Map([...batch.positions].map(([topic, position]) => {
+              const firstOfTopic = batch.events.find((event) => event.topic === topic);
+              return [topic, firstOfTopic ? firstOfTopic.position - 1 : position] as const;
+            })),
+          );
+          messages.unshift({ id: cursorBefore, type: 'reset', data: JSON.stringify({ reset: true, cursor: cursorBefore }) });
+        }
+        return from(messages);
+      }),
+    );
+    const detach = this.registry.attach('sse', topics);
+    return merge(of(opening), events, heartbeats).pipe(finalize(detach));
+  }
+}

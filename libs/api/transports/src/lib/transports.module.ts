@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { asyncScheduler, SchedulerLike } from 'rxjs';
+import { EventBus, LogReader } from '@herald/event-bus';
+import { LongPollController } from './long-poll/long-poll.controller';
+import { PollController } from './poll/poll.controller';
+import { PublishController } from './publish/publish.controller';
+import { PublisherService } from './publish/publisher.service';
+import { SseController } from './sse/sse.controller';
+import { SubscriberRegistry } from './subscriber-registry';
+import { RX_SCHEDULER } from './tokens';
+import { TransportOptions } from './transport-options';
+import { WsGateway } from './ws/ws.gateway';
+
+export interface TransportsModuleConfig {
+  options?: TransportOptions;
+  /** Timer scheduler for timeouts, heartbeats and pings (default: `asyncScheduler`). */
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * Publish, topics, poll, long-poll, SSE and WebSocket, all on the injected
+ * `EventBus` (which the importing app must provide globally).
+ */
+@Module({})
+export class TransportsModule {
+  static register(config: TransportsModuleConfig = {}): DynamicModule {
+    return {
+      module: TransportsModule,
+      controllers: [PublishController, PollController, LongPollController, SseController],
+      providers: [
+        { provide: TransportOptions, useValue: config.options ?? new TransportOptions() },
+        { provide: RX_SCHEDULER, useValue: config.scheduler ?? asyncScheduler },
+        { provide: LogReader, useFactory: (bus: EventBus) => new LogReader(bus), inject: [EventBus] },
+        SubscriberRegistry,
+        PublisherService,
+        WsGateway,
+      ],
+      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { EMPTY, Observable, of } from 'rxjs';
+import { CLIENT_EVENT_NAMES, ErrorCode } from '@herald/contracts';
+import { errorFrameObject } from './ws-frames';
+
+interface IncomingMessage {
+  data: unknown;
+}
+
+/**
+ * NestJS's `ws` adapter, with two changes: frames larger than the limit close
+ * the socket (1009) instead of being buffered, and a frame that is not JSON,
+ * not `{event, data}`, or names an unknown event gets an `error` frame on the
+ * same socket rather than being dropped silently.
+ */
+export class HeraldWsAdapter extends WsAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly maxFrameBytes: number,
+  ) {
+    super(app);
+  }
+
+  override create(port: number, options?: Record<string, unknown>) {
+    return super.create(port, { ...options, maxPayload: this.maxFrameBytes });
+  }
+
+  override bindMessageHandler(
+    buffer: IncomingMessage,
+    handlers: Map<string, MessageMappingProperties>,
+    transform: (data: unknown) => Observable<unknown>,
+  ): Observable<unknown> {
+    if (typeof buffer.data !== 'string') {
+      return of(errorFrameObject(ErrorCode.InvalidFrame, 'binary frames are not accepted: send JSON text frames {"event": ..., "data": ...}'));
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(buffer.data);
+    } catch {
+      return of(errorFrameObject(ErrorCode.InvalidFrame, 'the frame is not valid JSON: send {"event": ..., "data": ...}'));
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message) || typeof (message as { event?: unknown }).event !== 'string') {
+      return of(errorFrameObject(ErrorCode.InvalidFrame, 'a frame is a JSON object {"event": string, "data": ...}'));
+    }
+    const { event, data } = message as { event: string; data: unknown };
+    const handler = handlers.get(event);
+    if (!handler) {
+      const ref = typeof data === 'object' && data !== null && typeof (data as { ref?: unknown }).ref === 'string' ? (data as { ref: string }).ref : undefined;
+      return of(
+        errorFrameObject(ErrorCode.UnknownEvent, `unknown event ${JSON.stringify(event.slice(0, 64))}; expected one of ${CLIENT_EVENT_NAMES.join(', ')}`, ref),
+      );
+    }
+    try {
+      return transform(handler.callback(data, event));
+    } catch {
+      return EMPTY;
+    }
+  }
+}
