@@ -70,3 +70,25 @@ describe('every transport receives events published over HTTP and over WS', () =
     await ws.close();
   });
 });
+
+describe('demo feed', () => {
+  it('publishes a stock ticker and chat when HERALD_DEMO=on', async () => {
+    const server = await startHerald({ HERALD_DEMO: 'on', HERALD_DEMO_INTERVAL_MS: '10' });
+    await eventually(async () => (await getDelivery(server.url, '/api/poll?topics=chat&since=earliest')).delivery.events.length > 0, 'chat messages');
+    const ticker = await getDelivery(server.url, '/api/poll?topics=ticker&since=earliest&limit=4');
+    expect(ticker.delivery.events).toHaveLength(4);
+    for (const event of ticker.delivery.events) {
+      expect(event).toMatchObject({ topic: 'ticker', type: 'price', data: { symbol: expect.any(String), price: expect.any(Number) } });
+    }
+    const chat = await getDelivery(server.url, '/api/poll?topics=chat&since=earliest&limit=1');
+    expect(chat.delivery.events[0]).toMatchObject({ type: 'message', data: { from: expect.any(String), text: expect.any(String) } });
+    await server.close();
+  });
+
+  it('stays off by default', async () => {
+    const server = await startHerald();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await server.bus.listTopics()).toEqual([]);
+    await server.close();
+  });
+});

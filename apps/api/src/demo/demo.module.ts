@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TransportsModule } from '@herald/transports';
 import { DEMO_INTERVAL_MS, DemoFeedService } from './demo-feed.service';
 
 @Module({})

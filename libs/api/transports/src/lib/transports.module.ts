@@ -35,7 +35,7 @@ export class TransportsModule {
         PublisherService,
         WsGateway,
       ],
-      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway],
+      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER],
     };
   }
 }

@@ -9,6 +9,7 @@ export function isValidTopic(name: string): boolean {
  * An event type: 1..64 printable characters, no control characters (so it can
  * never break out of an SSE field or a log line).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const EVENT_TYPE_PATTERN = /^[^\u0000-\u001f\u007f]{1,64}$/u;
 
 export const DEFAULT_EVENT_TYPE = 'message';

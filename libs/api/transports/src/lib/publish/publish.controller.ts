@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, TopicList } from '@herald/contracts';
 import { EventBus, retainedCount } from '@herald/event-bus';
@@ -31,7 +32,11 @@ export class PublishController {
   @ApiResponse({ status: 201, description: 'The stored envelope {id, topic, type, data, ts}' })
   @ApiResponse({ status: 400, description: 'invalid_topic | invalid_type | invalid_body | invalid_json (problem+json)' })
   @ApiResponse({ status: 413, description: 'payload_too_large (problem+json)' })
-  async publish(@Param('topic') topic: string, @Body() body: unknown): Promise<string> {
+  @ApiResponse({ status: 415, description: 'unsupported_media_type: the body must be application/json (problem+json)' })
+  async publish(@Param('topic') topic: string, @Body() body: unknown, @Req() req: Request): Promise<string> {
+    if (!req.is(['application/json', 'application/*+json'])) {
+      throw new ProblemException(415, ErrorCode.UnsupportedMediaType, 'send the event as Content-Type: application/json');
+    }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw ProblemException.badRequest(ErrorCode.InvalidBody, 'the body must be a JSON object {"type"?: string, "data": any}');
     }

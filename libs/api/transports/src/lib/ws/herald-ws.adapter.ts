@@ -1,4 +1,5 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import type { Server, WebSocket } from 'ws';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { EMPTY, Observable, of } from 'rxjs';
@@ -16,6 +17,7 @@ interface IncomingMessage {
  * same socket rather than being dropped silently.
  */
 export class HeraldWsAdapter extends WsAdapter {
+  private readonly protocolLogger = new Logger('WebSocket');
   constructor(
     app: INestApplicationContext,
     private readonly maxFrameBytes: number,
@@ -25,6 +27,15 @@ export class HeraldWsAdapter extends WsAdapter {
 
   override create(port: number, options?: Record<string, unknown>) {
     return super.create(port, { ...options, maxPayload: this.maxFrameBytes });
+  }
+
+  /** Client-side protocol errors (oversized frame, bad UTF-8) close that socket; they are not server errors. */
+  override bindErrorHandler(server: Server): Server {
+    server.on('connection', (socket: WebSocket) =>
+      socket.on('error', (error: Error & { code?: string }) => this.protocolLogger.warn(`closed a WebSocket: ${error.code ?? error.message}`)),
+    );
+    server.on('error', (error: Error) => this.protocolLogger.error(error));
+    return server;
   }
 
   override bindMessageHandler(
