@@ -2,7 +2,7 @@
 // (override any setting through the environment, e.g. PORT=8080 HERALD_DEMO=off npm start).
 import { spawn, spawnSync } from 'node:child_process';
 
-const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', '--outputStyle=static'], { stdio: 'inherit' });
+const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'dashboard', '--outputStyle=static'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const child = spawn(process.execPath, ['dist/apps/api/main.js'], {

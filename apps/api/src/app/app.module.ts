@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TransportOptions, TransportsModule } from '@herald/transports';
 import { DemoModule } from '../demo/demo.module';
 import type { HeraldConfig } from './config';
+import { DashboardModule } from './dashboard.module';
 import { EventBusModule } from './event-bus.module';
 
 export function transportOptionsFrom(config: HeraldConfig): TransportOptions {
@@ -26,7 +27,12 @@ export class AppModule {
     const transports = TransportsModule.register({ options: transportOptionsFrom(config) });
     return {
       module: AppModule,
-      imports: [EventBusModule.forConfig(config), transports, ...(config.demo ? [DemoModule.register(transports, config.demoIntervalMs)] : [])],
+      imports: [
+        EventBusModule.forConfig(config),
+        transports,
+        ...(config.demo ? [DemoModule.register(transports, config.demoIntervalMs)] : []),
+        DashboardModule.forDirectory(config.dashboardDir),
+      ],
     };
   }
 }

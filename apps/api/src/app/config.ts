@@ -26,6 +26,7 @@ const envSchema = z
     HERALD_WS_MAX_BUFFERED_BYTES: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
     HERALD_DEMO: onOff.default(false),
     HERALD_DEMO_INTERVAL_MS: int(10, 3_600_000).default(1000),
+    HERALD_DASHBOARD_DIR: z.string().min(1).default('dist/apps/dashboard/browser'),
     HERALD_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   })
   .refine((env) => env.HERALD_LONG_POLL_DEFAULT_MS <= env.HERALD_LONG_POLL_MAX_MS, {
@@ -58,6 +59,8 @@ export interface HeraldConfig {
   wsMaxBufferedBytes: number;
   demo: boolean;
   demoIntervalMs: number;
+  /** The built dashboard served at `/` (relative paths are from the working directory). */
+  dashboardDir: string;
   logLevel: HeraldEnv['HERALD_LOG_LEVEL'];
 }
 
@@ -97,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsMaxBufferedBytes: e.HERALD_WS_MAX_BUFFERED_BYTES,
     demo: e.HERALD_DEMO,
     demoIntervalMs: e.HERALD_DEMO_INTERVAL_MS,
+    dashboardDir: e.HERALD_DASHBOARD_DIR,
     logLevel: e.HERALD_LOG_LEVEL,
   };
 }
