@@ -120,3 +120,27 @@ describe('WebSocket liveness and shutdown', () => {
     await server.close();
   });
 });
+
+describe('graceful shutdown of the HTTP transports', () => {
+  it('answers a waiting long poll with its cursor and ends SSE streams cleanly', async () => {
+    const server = await startHerald();
+    const now = (await (await fetch(`${server.url}/api/poll?topics=s`)).json()) as { cursor: string };
+    const longPoll = fetch(`${server.url}/api/long-poll?topics=s&since=${now.cursor}&timeout=30000`).then(async (res) => ({ status: res.status, body: await res.json() }));
+    const sse = await fetch(`${server.url}/api/sse?topics=s`);
+    const reader = (sse.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read(); // the opening message
+    await eventually(() => server.bus.liveSubscriptionCount() === 2, 'long poll and SSE are waiting');
+    const closing = server.close();
+    expect(await longPoll).toEqual({ status: 200, body: { events: [], cursor: now.cursor } });
+    let ended = false;
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) {
+        ended = true;
+        break;
+      }
+    }
+    expect(ended).toBe(true); // a clean end of stream, not a reset connection
+    await closing;
+  });
+});

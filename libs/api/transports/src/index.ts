@@ -8,3 +8,4 @@ export * from './lib/http/problem-details.filter';
 export * from './lib/ws/herald-ws.adapter';
 export * from './lib/ws/ws.gateway';
 export * from './lib/long-poll/wait-for-batch';
+export * from './lib/lifecycle/shutdown.service';

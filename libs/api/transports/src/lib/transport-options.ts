@@ -24,6 +24,9 @@ export class TransportOptions {
   /** Bytes queued for one WebSocket before it is closed as a slow consumer. */
   wsMaxBufferedBytes = 4 * 1024 * 1024;
 
+  /** Longest wait on shutdown for SSE streams and long polls to be answered (ms). */
+  shutdownDrainMs = 2_000;
+
   constructor(overrides: Partial<TransportOptions> = {}) {
     Object.assign(this, overrides);
   }

@@ -10,6 +10,7 @@ import { SubscriberRegistry } from './subscriber-registry';
 import { RX_SCHEDULER } from './tokens';
 import { TransportOptions } from './transport-options';
 import { WsGateway } from './ws/ws.gateway';
+import { ShutdownService } from './lifecycle/shutdown.service';
 
 export interface TransportsModuleConfig {
   options?: TransportOptions;
@@ -34,6 +35,7 @@ export class TransportsModule {
         SubscriberRegistry,
         PublisherService,
         WsGateway,
+        ShutdownService,
       ],
       exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER],
     };

@@ -11,6 +11,7 @@ import { SubscriberRegistry } from '../subscriber-registry';
 import { RX_SCHEDULER, RxScheduler } from '../tokens';
 import { TransportOptions } from '../transport-options';
 import { waitForBatch } from './wait-for-batch';
+import { ShutdownService } from '../lifecycle/shutdown.service';
 
 /**
  * Long polling: answers as soon as there is at least one event after the
@@ -26,6 +27,7 @@ export class LongPollController {
     private readonly options: TransportOptions,
     private readonly registry: SubscriberRegistry,
     @Inject(RX_SCHEDULER) private readonly scheduler: RxScheduler,
+    private readonly shutdown: ShutdownService,
   ) {}
 
   @Get()
@@ -62,6 +64,7 @@ export class LongPollController {
           timeoutMs,
           scheduler: this.scheduler,
           abort$: fromEvent(res, 'close').pipe(map(() => true)),
+          release$: this.shutdown.shuttingDown$,
         }),
         { defaultValue: undefined },
       );

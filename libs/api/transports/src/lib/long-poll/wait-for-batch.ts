@@ -1,4 +1,4 @@
-import { concatMap, filter, from, merge, Observable, ObservableInput, of, take, takeUntil, timeout } from 'rxjs';
+import { concatMap, EMPTY, filter, from, map, merge, Observable, ObservableInput, of, take, takeUntil, timeout } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import type { Batch } from '@herald/event-bus';
 
@@ -11,6 +11,8 @@ export interface WaitForBatchOptions {
   scheduler: SchedulerLike;
   /** Emits when the client has gone. */
   abort$: Observable<unknown>;
+  /** Emits when the server wants the wait to end now (shutdown): answers `null` like a timeout. */
+  release$?: Observable<unknown>;
 }
 
 /**
@@ -22,9 +24,12 @@ export interface WaitForBatchOptions {
 export function waitForBatch(options: WaitForBatchOptions): Observable<Batch | null> {
   // wake$ first: the live subscription exists before the first read, so an event
   // appended between the read and the wait still wakes us.
-  return merge(options.wake$, of(null)).pipe(
+  const found$ = merge(options.wake$, of(null)).pipe(
     concatMap(() => from(options.read())),
     filter((batch) => batch.events.length > 0 || batch.reset),
+  );
+  const released$ = (options.release$ ?? EMPTY).pipe(map((): null => null));
+  return merge(found$, released$).pipe(
     take(1),
     timeout({ first: options.timeoutMs, with: () => of(null), scheduler: options.scheduler }),
     takeUntil(options.abort$),

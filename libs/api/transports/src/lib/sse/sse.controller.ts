@@ -1,6 +1,7 @@
 import { Controller, Headers, Inject, MessageEvent, Query, Sse } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { concatMap, finalize, from, interval, map, merge, Observable, of } from 'rxjs';
+import { concatMap, finalize, from, interval, map, merge, Observable, of, takeUntil } from 'rxjs';
+import { ShutdownService } from '../lifecycle/shutdown.service';
 import { LogReader } from '@herald/event-bus';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -26,6 +27,7 @@ export class SseController {
     private readonly options: TransportOptions,
     private readonly registry: SubscriberRegistry,
     @Inject(RX_SCHEDULER) private readonly scheduler: RxScheduler,
+    private readonly shutdown: ShutdownService,
   ) {}
 
   @Sse('', { maxPendingDataLength: SSE_MAX_PENDING_CHARS })
@@ -63,6 +65,7 @@ export class SseController {
       }),
     );
     const detach = this.registry.attach('sse', topics);
-    return merge(of(opening), events, heartbeats).pipe(finalize(detach));
+    // On shutdown the stream ends; EventSource reconnects after `retry` from its last id.
+    return merge(of(opening), events, heartbeats).pipe(takeUntil(this.shutdown.shuttingDown$), finalize(detach));
   }
 }

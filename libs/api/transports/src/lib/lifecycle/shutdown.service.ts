@@ -1,0 +1,39 @@
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { Observable, ReplaySubject } from 'rxjs';
+import { SubscriberRegistry } from '../subscriber-registry';
+import { TransportOptions } from '../transport-options';
+
+/**
+ * Graceful shutdown for the HTTP transports: when the app begins to stop,
+ * `shuttingDown$` fires (and replays to late subscribers), SSE streams end
+ * (EventSource reconnects after its `retry` delay, elsewhere, from its last id)
+ * and waiting long polls answer at once with an empty delivery and their
+ * cursor. Shutdown then waits, at most `shutdownDrainMs`, for those answers to
+ * go out before connections are closed.
+ */
+@Injectable()
+export class ShutdownService implements BeforeApplicationShutdown {
+  private readonly signal = new ReplaySubject<true>(1);
+  readonly shuttingDown$: Observable<true> = this.signal.asObservable();
+  private stopping = false;
+
+  constructor(
+    private readonly registry: SubscriberRegistry,
+    private readonly options: TransportOptions,
+  ) {}
+
+  get isShuttingDown(): boolean {
+    return this.stopping;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.signal.next(true);
+    const deadline = Date.now() + this.options.shutdownDrainMs;
+    while (this.registry.total('sse') + this.registry.total('longPoll') > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Let the last answers reach their sockets before they are closed.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
