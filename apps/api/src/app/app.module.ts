@@ -4,6 +4,7 @@ import { DemoModule } from '../demo/demo.module';
 import type { HeraldConfig } from './config';
 import { DashboardModule } from './dashboard.module';
 import { EventBusModule } from './event-bus.module';
+import { loggingModule } from './logging.module';
 
 export function transportOptionsFrom(config: HeraldConfig): TransportOptions {
   return new TransportOptions({
@@ -28,6 +29,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        loggingModule(config),
         EventBusModule.forConfig(config),
         transports,
         ...(config.demo ? [DemoModule.register(transports, config.demoIntervalMs)] : []),

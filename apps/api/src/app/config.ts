@@ -27,6 +27,7 @@ const envSchema = z
     HERALD_DEMO: onOff.default(false),
     HERALD_DEMO_INTERVAL_MS: int(10, 3_600_000).default(1000),
     HERALD_DASHBOARD_DIR: z.string().min(1).default('dist/apps/dashboard/browser'),
+    HERALD_CORS_ORIGINS: z.string().default(''),
     HERALD_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   })
   .refine((env) => env.HERALD_LONG_POLL_DEFAULT_MS <= env.HERALD_LONG_POLL_MAX_MS, {
@@ -59,6 +60,8 @@ export interface HeraldConfig {
   wsMaxBufferedBytes: number;
   demo: boolean;
   demoIntervalMs: number;
+  /** Origins allowed by CORS and for WebSocket upgrades besides the server's own; `*` allows any. */
+  corsOrigins: string[];
   /** The built dashboard served at `/` (relative paths are from the working directory). */
   dashboardDir: string;
   logLevel: HeraldEnv['HERALD_LOG_LEVEL'];
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: e.HERALD_DEMO,
     demoIntervalMs: e.HERALD_DEMO_INTERVAL_MS,
     dashboardDir: e.HERALD_DASHBOARD_DIR,
+    corsOrigins: e.HERALD_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     logLevel: e.HERALD_LOG_LEVEL,
   };
 }

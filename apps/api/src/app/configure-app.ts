@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
+import helmet from 'helmet';
 import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
 import { HeraldWsAdapter, problem, ProblemDetailsFilter } from '@herald/transports';
 import type { HeraldConfig } from './config';
@@ -29,7 +30,29 @@ function bodyErrors(error: BodyParserError, req: Request, res: Response, next: N
 
 /** Everything main.ts and the tests share: prefix, body parsing, errors, WS adapter, OpenAPI. */
 export function configureApp(app: INestApplication, config: HeraldConfig): void {
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ['metrics', 'health/{*path}'] });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          scriptSrc: ["'self'"],
+          // Angular component styles are inline; Swagger UI's too.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+        },
+      },
+    }),
+  );
+  app.enableCors({
+    // Same-origin always works; other origins only when listed (or `*`).
+    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'Last-Event-ID', 'If-None-Match', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'X-Request-Id'],
+    maxAge: 600,
+  });
   app.use(express.json({ limit: config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(bodyErrors);
   app.useGlobalFilters(new ProblemDetailsFilter());

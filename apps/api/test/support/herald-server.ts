@@ -17,8 +17,8 @@ export interface HeraldServer {
 
 /** Starts the real Herald app on an ephemeral loopback port, configured like production from env-style values. */
 export async function startHerald(env: Record<string, string> = {}): Promise<HeraldServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ...env });
-  const app = await createHeraldApp(config, { logger: ['error'] });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', HERALD_LOG_LEVEL: 'error', ...env });
+  const app = await createHeraldApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

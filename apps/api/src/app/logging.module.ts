@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import type { DynamicModule } from '@nestjs/common';
+import type { HeraldConfig } from './config';
+
+const PINO_LEVELS: Record<HeraldConfig['logLevel'], string> = {
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Query parameters that carry secrets; their values never reach a log line. */
+const SECRET_QUERY = /([?&](?:access_token|api_key)=)[^&]*/gi;
+
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(SECRET_QUERY, '$1[redacted]');
+}
+
+/**
+ * Structured JSON logs (pino) with a request id per HTTP request (the caller's
+ * `X-Request-Id` when it is sane, else a UUID, echoed back). Credentials —
+ * Authorization, X-Api-Key, cookies, WS subprotocol tokens, `access_token` in
+ * URLs — are never written.
+ */
+export function loggingModule(config: HeraldConfig): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: PINO_LEVELS[config.logLevel],
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
+        censor: '[redacted]',
+      },
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
+    },
+  });
+}
