@@ -1,0 +1,1 @@
+export { startRedisTestServer, type RedisTestServer, type RedisTestServerOptions } from './redis-test-server';
