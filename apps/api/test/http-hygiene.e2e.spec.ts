@@ -1,5 +1,20 @@
+import WebSocket from 'ws';
 import { redactUrl } from '../src/app/logging.module';
 import { HeraldServer, startHerald } from './support/herald-server';
+
+describe('the dashboard at /', () => {
+  it('serves a placeholder that says how to build it when no build exists, without shadowing /api', async () => {
+    const server = await startHerald({ HERALD_DASHBOARD_DIR: '/nonexistent/herald-dashboard' });
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('npm start');
+    const api = await fetch(`${server.url}/api/nope`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    await server.close();
+  });
+});
 
 describe('HTTP hygiene: security headers, CORS allowlist, request ids', () => {
   let server: HeraldServer;
@@ -41,6 +56,27 @@ describe('HTTP hygiene: security headers, CORS allowlist, request ids', () => {
     expect(given.headers.get('x-request-id')).toBe('abc-123');
     const made = await fetch(`${server.url}/api/topics`, { headers: { 'X-Request-Id': 'bad id\twith tab' } });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('accepts WebSocket upgrades from its own or a listed origin (or no origin), refuses other browser origins with 403', async () => {
+    const port = new URL(server.url).port;
+    const attempt = (origin?: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(server.wsUrl, origin ? { origin } : {});
+        socket.once('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          socket.terminate();
+        });
+        socket.once('error', () => undefined);
+      });
+    expect(await attempt()).toBe(101);
+    expect(await attempt(`http://127.0.0.1:${port}`)).toBe(101);
+    expect(await attempt('https://app.example.com')).toBe(101);
+    expect(await attempt('https://evil.example.net')).toBe(403);
   });
 
   it('never logs a token carried in the URL', () => {

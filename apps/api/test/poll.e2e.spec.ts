@@ -26,6 +26,14 @@ describe('short poll', () => {
     expect(changed.headers.get('cache-control')).toBe('no-cache');
   });
 
+  it('never answers 304 when events are waiting, even to If-None-Match: *', async () => {
+    const first = await getDelivery(server.url, '/api/poll?topics=star');
+    await server.bus.publish('star', { type: 'n', data: 1 });
+    const res = await fetch(`${server.url}/api/poll?topics=star&since=${first.delivery.cursor}`, { headers: { 'If-None-Match': '*' } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { events: unknown[] }).events).toHaveLength(1);
+  });
+
   it('starts from now without since, from the oldest retained with since=earliest, and bounds each answer by limit', async () => {
     for (let i = 1; i <= 5; i++) await server.bus.publish('p', { type: 'n', data: i });
     expect((await getDelivery(server.url, '/api/poll?topics=p')).delivery.events).toEqual([]);

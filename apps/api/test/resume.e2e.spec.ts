@@ -138,6 +138,7 @@ describe('reset instead of a silent gap', () => {
     await eventually(() => sse.envelopes().length === 10, 'SSE replay after reset');
     sse.close();
     expect(sse.messages[0].type).toBe('reset');
+    expect(sse.messages[0].id).not.toBe(''); // the reset event carries the restarted cursor
     expect(JSON.parse(sse.messages[0].data)).toMatchObject({ reset: true });
     expect(sse.envelopes().map((e) => e.data)).toEqual(expected);
 
@@ -147,6 +148,7 @@ describe('reset instead of a silent gap', () => {
     await ws.close();
     expect(delivery.data.reset).toBe(true);
     expect(delivery.data.events.map((e) => e.data)).toEqual(expected);
+    expect(ws.frames.find((f) => f.event === 'subscribed')).toMatchObject({ data: { reset: true } });
   });
 
   it('resets a cursor from another epoch (a restarted in-memory server)', async () => {

@@ -24,13 +24,17 @@ function bodyErrors(error: BodyParserError, req: Request, res: Response, next: N
       ? problem(413, ErrorCode.PayloadTooLarge, 'the request body is larger than allowed', instance)
       : error.type === 'entity.parse.failed'
         ? problem(400, ErrorCode.InvalidJson, 'the request body is not valid JSON', instance)
-        : problem(error.status && error.status < 500 ? error.status : 400, ErrorCode.InvalidBody, 'the request body could not be read', instance);
+        : error.type === 'charset.unsupported' || error.type === 'encoding.unsupported'
+          ? problem(415, ErrorCode.UnsupportedMediaType, 'send UTF-8 JSON without a content encoding', instance)
+          : problem(error.status && error.status < 500 ? error.status : 400, ErrorCode.InvalidBody, 'the request body could not be read', instance);
   res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 /** Everything main.ts and the tests share: prefix, body parsing, errors, WS adapter, OpenAPI. */
 export function configureApp(app: INestApplication, config: HeraldConfig): void {
-  app.setGlobalPrefix('api', { exclude: ['metrics', 'health/{*path}'] });
+  app.setGlobalPrefix('api', { exclude: ['metrics', 'health/{*path}', '/'] });
+  // ETags are ours (the poll cursor); no automatic weak ETags on other answers.
+  app.getHttpAdapter().getInstance().set('etag', false);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -56,7 +60,7 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   app.use(express.json({ limit: config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(bodyErrors);
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useWebSocketAdapter(new HeraldWsAdapter(app, config.maxPayloadBytes + ENVELOPE_SLACK_BYTES));
+  app.useWebSocketAdapter(new HeraldWsAdapter(app, config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, config.corsOrigins));
   const openApi = new DocumentBuilder()
     .setTitle('Herald')
     .setDescription(

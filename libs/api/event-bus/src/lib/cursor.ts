@@ -9,7 +9,8 @@ export interface Cursor {
 
 const VERSION = 'h1';
 const SEPARATOR = '|';
-const MAX_CURSOR_LENGTH = 16_384;
+/** Room for a socket's 256 topics of 128 characters each. */
+export const MAX_CURSOR_LENGTH = 65_536;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const EPOCH = /^[A-Za-z0-9_-]{1,64}$/;
 const POSITION = /^(0|[1-9][0-9]{0,15})$/;

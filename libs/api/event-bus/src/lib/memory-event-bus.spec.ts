@@ -35,9 +35,12 @@ describe('MemoryEventBus specifics', () => {
     expect((await bus.publish('a', { type: 'x', data: 1 })).envelope.ts).toBe(1234);
   });
 
-  it('forgets a never-published topic once its last live subscriber leaves', async () => {
+  it('does not count idle subscriptions towards maxTopics', async () => {
     const bus = new MemoryEventBus({ maxTopics: 1 });
-    bus.live(['ghost']).subscribe().unsubscribe();
+    const idle = bus.live(['ghost1', 'ghost2']).subscribe();
     await expect(bus.publish('real', { type: 'x', data: 1 })).resolves.toMatchObject({ position: 1 });
+    await expect(bus.publish('ghost1', { type: 'x', data: 1 })).rejects.toBeInstanceOf(TopicLimitError);
+    idle.unsubscribe();
+    expect(await bus.listTopics()).toEqual([{ topic: 'real', first: 1, latest: 1 }]);
   });
 });

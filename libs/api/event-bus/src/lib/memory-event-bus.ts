@@ -72,6 +72,8 @@ export class MemoryEventBus extends EventBus {
   private readonly now: () => number;
   private readonly epochId: string;
   private liveCount = 0;
+  /** Topics that hold events; only these count towards `maxTopics` (idle subscriptions do not). */
+  private publishedTopics = 0;
 
   constructor(options: MemoryEventBusOptions = {}) {
     super();
@@ -125,7 +127,7 @@ export class MemoryEventBus extends EventBus {
       this.liveCount++;
       const attached: TopicLog[] = [];
       for (const topic of new Set(topics)) {
-        const log = this.logFor(topic, false);
+        const log = this.logFor(topic);
         log.live ??= new Subject<StoredEvent>();
         subscriber.add(log.live.subscribe(subscriber));
         attached.push(log);
@@ -145,19 +147,23 @@ export class MemoryEventBus extends EventBus {
   }
 
   private append(topic: string, input: PublishInput): StoredEvent {
-    const log = this.logFor(topic, true);
+    const log = this.logFor(topic);
+    if (log.latest === 0) {
+      if (this.publishedTopics >= this.maxTopics) {
+        if (!log.live) this.logs.delete(topic);
+        throw new TopicLimitError(`this server holds the most topics it may (${this.maxTopics})`);
+      }
+      this.publishedTopics++;
+    }
     const event = storedEvent(topic, log.latest + 1, input, this.now());
     log.append(event);
     log.live?.next(event);
     return event;
   }
 
-  private logFor(topic: string, forPublish: boolean): TopicLog {
+  private logFor(topic: string): TopicLog {
     let log = this.logs.get(topic);
     if (!log) {
-      if (forPublish && this.logs.size >= this.maxTopics) {
-        throw new TopicLimitError(`this server holds the most topics it may (${this.maxTopics})`);
-      }
       log = new TopicLog(topic, this.retentionLimit);
       this.logs.set(topic, log);
     }

@@ -38,7 +38,7 @@ export interface TopicInfo {
   latest: number;
   /** How many events are retained and can be replayed. */
   retained: number;
-  /** Live subscribers per transport (poll: distinct polls seen in the last window). */
+  /** Open subscriptions per transport; for `poll`, the poll requests seen in the last 15–30 s. */
   subscribers: Record<TransportKind, number>;
 }
 

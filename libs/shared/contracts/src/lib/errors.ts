@@ -19,7 +19,6 @@ export const ErrorCode = {
   InvalidFrame: 'invalid_frame',
   UnknownEvent: 'unknown_event',
   NotSubscribed: 'not_subscribed',
-  TooManySubscriptions: 'too_many_subscriptions',
   ShuttingDown: 'shutting_down',
   Internal: 'internal_error',
 } as const;

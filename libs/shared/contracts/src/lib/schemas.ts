@@ -21,7 +21,7 @@ export const publishRequestSchema = z
 export const subscribeFrameDataSchema = z
   .object({
     topics: z.array(topicSchema).min(1),
-    since: z.string().max(16_384).optional(),
+    since: z.string().max(65_536).optional(),
     ref: refSchema,
   })
   .strict();

@@ -32,10 +32,14 @@ export type ClientEventName = ClientFrame['event'];
 
 export const CLIENT_EVENT_NAMES: readonly ClientEventName[] = ['subscribe', 'unsubscribe', 'publish', 'ping'];
 
-/** Answer to `subscribe`: the topics now subscribed on this socket and the socket's cursor. */
+/**
+ * Answer to `subscribe`: the topics now subscribed on this socket and the socket's
+ * cursor. `reset: true` when the requested `since` could not be honoured (the
+ * following delivery carries `reset: true` too).
+ */
 export interface SubscribedFrame {
   event: 'subscribed';
-  data: { topics: string[]; cursor: string; ref?: string };
+  data: { topics: string[]; cursor: string; ref?: string; reset?: boolean };
 }
 
 export interface UnsubscribedFrame {
@@ -84,8 +88,6 @@ export type ServerFrame =
 export const WsCloseCode = {
   /** Server going down for a restart: reconnect (elsewhere) and resume from the cursor. */
   ServiceRestart: 1012,
-  /** Client stopped answering pings. */
-  PingTimeout: 4000,
   /** Client is not reading fast enough; reconnect and resume from the cursor. */
   SlowConsumer: 4008,
 } as const;

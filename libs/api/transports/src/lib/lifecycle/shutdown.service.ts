@@ -1,5 +1,7 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Observable, ReplaySubject } from 'rxjs';
+import { ErrorCode } from '@herald/contracts';
+import { ProblemException } from '../http/problem.exception';
 import { SubscriberRegistry } from '../subscriber-registry';
 import { TransportOptions } from '../transport-options';
 
@@ -24,6 +26,13 @@ export class ShutdownService implements BeforeApplicationShutdown {
 
   get isShuttingDown(): boolean {
     return this.stopping;
+  }
+
+  /** New streams and waits are refused once shutdown began: 503 `shutting_down`, retry elsewhere. */
+  assertAccepting(): void {
+    if (this.stopping) {
+      throw new ProblemException(503, ErrorCode.ShuttingDown, 'this server is shutting down: retry (another instance) with your cursor');
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -41,6 +41,7 @@ export class LongPollController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string | undefined> {
+    this.shutdown.assertAccepting();
     const { topics, from } = parseSubscriptionQuery(this.reader, this.options, query);
     const timeoutMs = parseBoundedInt(query['timeout'], 'timeout', ErrorCode.InvalidTimeout, {
       min: 0,

@@ -60,6 +60,13 @@ describe('waitForBatch (virtual time)', () => {
     });
   });
 
+  it('starts the timeout only after the first read answered, so existing events win even with timeout 0', () => {
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const result = waitForBatch({ wake$: hot(''), read: () => cold('---(r|)', { r: full }), timeoutMs: 0, scheduler, abort$: hot('') });
+      expectObservable(result).toBe('---(b|)', { b: full });
+    });
+  });
+
   it('answers a reset even without events', () => {
     const wake = new Subject<unknown>();
     const seen: (Batch | null)[] = [];

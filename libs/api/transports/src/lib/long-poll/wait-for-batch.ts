@@ -1,4 +1,4 @@
-import { concatMap, EMPTY, filter, from, map, merge, Observable, ObservableInput, of, take, takeUntil, timeout } from 'rxjs';
+import { concatMap, EMPTY, filter, finalize, from, map, merge, Observable, ObservableInput, of, ReplaySubject, switchMap, take, takeUntil, timer } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import type { Batch } from '@herald/event-bus';
 
@@ -24,14 +24,18 @@ export interface WaitForBatchOptions {
 export function waitForBatch(options: WaitForBatchOptions): Observable<Batch | null> {
   // wake$ first: the live subscription exists before the first read, so an event
   // appended between the read and the wait still wakes us.
+  // The wait (and so the timeout) starts once the first read has answered: events
+  // that already exist are always returned, even with `timeout=0` on a slow bus.
+  const firstRead = new ReplaySubject<true>(1);
   const found$ = merge(options.wake$, of(null)).pipe(
-    concatMap(() => from(options.read())),
+    concatMap(() => from(options.read()).pipe(finalize(() => firstRead.next(true)))),
     filter((batch) => batch.events.length > 0 || batch.reset),
   );
-  const released$ = (options.release$ ?? EMPTY).pipe(map((): null => null));
-  return merge(found$, released$).pipe(
+  const expired$ = firstRead.pipe(
     take(1),
-    timeout({ first: options.timeoutMs, with: () => of(null), scheduler: options.scheduler }),
-    takeUntil(options.abort$),
+    switchMap(() => timer(options.timeoutMs, options.scheduler)),
+    map((): null => null),
   );
+  const released$ = (options.release$ ?? EMPTY).pipe(map((): null => null));
+  return merge(found$, expired$, released$).pipe(take(1), takeUntil(options.abort$));
 }

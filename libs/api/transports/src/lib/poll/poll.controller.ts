@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ErrorCode } from '@herald/contracts';
 import { LogReader } from '@herald/event-bus';
 import { deliveryJson } from '../delivery-json';
@@ -33,6 +33,7 @@ export class PollController {
     @Query() query: Record<string, unknown>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @Req() req: Request,
   ): Promise<string | undefined> {
     const { topics, from } = parseSubscriptionQuery(this.reader, this.options, query);
     const limit = parseBoundedInt(query['limit'], 'limit', ErrorCode.InvalidLimit, {
@@ -52,6 +53,9 @@ export class PollController {
       res.status(304);
       return undefined;
     }
+    // We decided this answer is not a 304; stop Express's own freshness check
+    // (which treats `If-None-Match: *` as fresh) from turning it into one.
+    delete req.headers['if-none-match'];
     res.type('application/json');
     return deliveryJson(batch.events, cursor, reset);
   }

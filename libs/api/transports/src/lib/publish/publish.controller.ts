@@ -58,7 +58,7 @@ export class PublishController {
       byName.set(range.topic, range);
     }
     const topics = [...byName.values()]
-      .sort((a, b) => a.topic.localeCompare(b.topic))
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0))
       .map((range) => ({
         name: range.topic,
         latest: range.latest,

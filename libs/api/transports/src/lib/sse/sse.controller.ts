@@ -40,13 +40,14 @@ export class SseController {
     @Query() query: Record<string, unknown>,
     @Headers('last-event-id') lastEventId: string | undefined,
   ): Promise<Observable<MessageEvent>> {
+    this.shutdown.assertAccepting();
     const { topics, from: resumeFrom } = parseSubscriptionQuery(this.reader, this.options, query, lastEventId || undefined);
     const start = await this.reader.start(topics, resumeFrom);
-    const opening: MessageEvent = {
-      id: this.reader.encode(start.positions),
-      retry: this.options.sseRetryMs,
-      comment: 'herald stream open',
-    } as MessageEvent;
+    // The opening message hands over the start cursor, except after a reset: then the
+    // client keeps its old id until the `reset` event, so a drop in between resets again.
+    const opening = (start.reset
+      ? { retry: this.options.sseRetryMs, comment: 'herald stream open' }
+      : { id: this.reader.encode(start.positions), retry: this.options.sseRetryMs, comment: 'herald stream open' }) as MessageEvent;
     const heartbeats = interval(this.options.heartbeatMs, this.scheduler).pipe(map((): MessageEvent => ({ comment: 'heartbeat' }) as MessageEvent));
     const events = this.reader.follow(topics, start).pipe(
       concatMap((batch) => {

@@ -1,4 +1,5 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import type { Server, WebSocket } from 'ws';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { MessageMappingProperties } from '@nestjs/websockets';
@@ -6,8 +7,22 @@ import { EMPTY, Observable, of } from 'rxjs';
 import { CLIENT_EVENT_NAMES, ErrorCode } from '@herald/contracts';
 import { errorFrameObject } from './ws-frames';
 
-interface IncomingMessage {
+interface IncomingFrame {
   data: unknown;
+}
+
+/**
+ * Cross-site WebSocket hijacking guard: a browser upgrade (it always sends
+ * `Origin`) is accepted from the server's own origin or a listed one; clients
+ * that send no `Origin` (services, CLIs) are not browsers and pass.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (!origin || allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -21,12 +36,19 @@ export class HeraldWsAdapter extends WsAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly maxFrameBytes: number,
+    /** Browser origins allowed besides the server's own (`*`: any). */
+    private readonly allowedOrigins: readonly string[] = [],
   ) {
     super(app);
   }
 
   override create(port: number, options?: Record<string, unknown>) {
-    return super.create(port, { ...options, maxPayload: this.maxFrameBytes });
+    return super.create(port, {
+      ...options,
+      maxPayload: this.maxFrameBytes,
+      verifyClient: (info: { origin?: string; req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
+        originAllowed(info.origin, info.req.headers.host, this.allowedOrigins) ? done(true) : done(false, 403, 'Origin not allowed'),
+    });
   }
 
   /** Client-side protocol errors (oversized frame, bad UTF-8) close that socket; they are not server errors. */
@@ -39,7 +61,7 @@ export class HeraldWsAdapter extends WsAdapter {
   }
 
   override bindMessageHandler(
-    buffer: IncomingMessage,
+    buffer: IncomingFrame,
     handlers: Map<string, MessageMappingProperties>,
     transform: (data: unknown) => Observable<unknown>,
   ): Observable<unknown> {
@@ -58,7 +80,7 @@ export class HeraldWsAdapter extends WsAdapter {
     const { event, data } = message as { event: string; data: unknown };
     const handler = handlers.get(event);
     if (!handler) {
-      const ref = typeof data === 'object' && data !== null && typeof (data as { ref?: unknown }).ref === 'string' ? (data as { ref: string }).ref : undefined;
+      const ref = typeof data === 'object' && data !== null && typeof (data as { ref?: unknown }).ref === 'string' && (data as { ref: string }).ref.length <= 64 ? (data as { ref: string }).ref : undefined;
       return of(
         errorFrameObject(ErrorCode.UnknownEvent, `unknown event ${JSON.stringify(event.slice(0, 64))}; expected one of ${CLIENT_EVENT_NAMES.join(', ')}`, ref),
       );

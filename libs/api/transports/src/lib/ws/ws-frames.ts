@@ -19,6 +19,6 @@ export function ackFrame(event: StoredEvent, ref?: string): string {
   return '{"event":"ack","data":{' + (ref === undefined ? '' : '"ref":' + JSON.stringify(ref) + ',') + '"envelope":' + event.json + '}}';
 }
 
-export function topicsFrame(event: 'subscribed' | 'unsubscribed', topics: readonly string[], cursor: string, ref?: string): string {
-  return JSON.stringify({ event, data: ref === undefined ? { topics, cursor } : { topics, cursor, ref } });
+export function topicsFrame(event: 'subscribed' | 'unsubscribed', topics: readonly string[], cursor: string, ref?: string, reset = false): string {
+  return JSON.stringify({ event, data: { topics, cursor, ...(ref === undefined ? {} : { ref }), ...(reset ? { reset: true } : {}) } });
 }

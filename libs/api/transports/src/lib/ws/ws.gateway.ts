@@ -28,6 +28,19 @@ import { TransportOptions } from '../transport-options';
 import { ackFrame, errorFrame, topicsFrame } from './ws-frames';
 import { WsSession } from './ws-session';
 
+/** The same codes HTTP uses for the same mistakes. */
+function validationCode(path: PropertyKey[], body: unknown): ErrorCode {
+  const field = path[0];
+  if (field === 'topics') {
+    const topics = typeof body === 'object' && body !== null ? (body as { topics?: unknown }).topics : undefined;
+    return Array.isArray(topics) && topics.length > 0 ? ErrorCode.InvalidTopic : ErrorCode.MissingTopics;
+  }
+  if (field === 'topic') return ErrorCode.InvalidTopic;
+  if (field === 'type') return ErrorCode.InvalidType;
+  if (field === 'since') return ErrorCode.InvalidCursor;
+  return ErrorCode.InvalidFrame;
+}
+
 function refOf(data: unknown): string | undefined {
   const ref = typeof data === 'object' && data !== null ? (data as { ref?: unknown }).ref : undefined;
   return typeof ref === 'string' && ref.length <= 64 ? ref : undefined;
@@ -99,7 +112,9 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     try {
       const start = await this.reader.start(topics, this.reader.parseSince(data.since));
       session.subscribe(topics, start);
-      session.send(topicsFrame('subscribed', session.topics, session.cursor(), data.ref));
+      // After a reset the cursor already points at the restarted positions: say so, so a
+      // client that drops before the first delivery still knows history was cut.
+      session.send(topicsFrame('subscribed', session.topics, session.cursor(), data.ref, start.reset));
     } catch (error) {
       this.sendError(session, error, data.ref);
     }
@@ -157,7 +172,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     if (result.success) return result.data;
     const issue = result.error.issues[0];
     const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    const code = issue?.path[0] === 'topics' || issue?.path[0] === 'topic' ? ErrorCode.InvalidTopic : issue?.path[0] === 'type' ? ErrorCode.InvalidType : ErrorCode.InvalidFrame;
+    const code = validationCode(issue?.path ?? [], body);
     session.send(errorFrame(code, `${path}${issue?.message ?? 'invalid frame'} (expected ${shape})`, refOf(body)));
     return null;
   }
