@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TransportOptions, TransportsModule } from '@herald/transports';
 import { DemoModule } from '../demo/demo.module';
+import { HealthModule } from '../health/health.module';
 import type { HeraldConfig } from './config';
+import { authenticatorFor } from './auth';
 import { DashboardModule } from './dashboard.module';
 import { EventBusModule } from './event-bus.module';
 import { loggingModule } from './logging.module';
@@ -19,18 +21,20 @@ export function transportOptionsFrom(config: HeraldConfig): TransportOptions {
     sseRetryMs: config.sseRetryMs,
     wsPingMs: config.wsPingMs,
     wsMaxBufferedBytes: config.wsMaxBufferedBytes,
+    shutdownDrainMs: config.shutdownDrainMs,
   });
 }
 
 @Module({})
 export class AppModule {
   static forConfig(config: HeraldConfig): DynamicModule {
-    const transports = TransportsModule.register({ options: transportOptionsFrom(config) });
+    const transports = TransportsModule.register({ options: transportOptionsFrom(config), authenticator: () => authenticatorFor(config) });
     return {
       module: AppModule,
       imports: [
         loggingModule(config),
         EventBusModule.forConfig(config),
+        HealthModule.forInstance(config.instance),
         transports,
         ...(config.demo ? [DemoModule.register(transports, config.demoIntervalMs)] : []),
         DashboardModule.forDirectory(config.dashboardDir),

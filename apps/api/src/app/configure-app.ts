@@ -4,7 +4,8 @@ import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import helmet from 'helmet';
 import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
-import { HeraldWsAdapter, problem, ProblemDetailsFilter } from '@herald/transports';
+import { Authenticator, AuthenticationError, extractCredentials } from '@herald/security';
+import { HeraldWsAdapter, problem, ProblemDetailsFilter, setPrincipal, toAuthProblem } from '@herald/transports';
 import type { HeraldConfig } from './config';
 
 /** Room for `{"type": ..., "data": ...}` around the largest allowed `data`. */
@@ -60,7 +61,17 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   app.use(express.json({ limit: config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(bodyErrors);
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useWebSocketAdapter(new HeraldWsAdapter(app, config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, config.corsOrigins));
+  const authenticator = app.get(Authenticator, { strict: false });
+  app.useWebSocketAdapter(
+    new HeraldWsAdapter(app, config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, config.corsOrigins, async (req) => {
+      try {
+        setPrincipal(req, await authenticator.authenticate(extractCredentials(req.headers, req.url)));
+      } catch (error) {
+        if (error instanceof AuthenticationError) throw toAuthProblem(error);
+        throw error;
+      }
+    }),
+  );
   const openApi = new DocumentBuilder()
     .setTitle('Herald')
     .setDescription(

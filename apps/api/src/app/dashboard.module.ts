@@ -1,6 +1,7 @@
 import { Controller, DynamicModule, Get, Header, Logger, Module } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ServeStaticModule } from '@nestjs/serve-static';
+import { Access } from '@herald/transports';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -10,6 +11,7 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>H
 <code>npx nx build dashboard</code>. The API is at <a href="/api/docs">/api/docs</a>.</p></body></html>`;
 
 @ApiExcludeController()
+@Access('public')
 @Controller()
 class DashboardMissingController {
   @Get()
@@ -28,8 +30,8 @@ export class DashboardModule {
   static forDirectory(dir: string): DynamicModule {
     const rootPath = resolve(dir);
     if (!existsSync(join(rootPath, 'index.html'))) {
-      new Logger('Dashboard').warn(`no dashboard build at ${rootPath}; serving a placeholder at /`);
-      return { module: DashboardModule, controllers: [DashboardMissingController] };
+      const warning = { provide: 'DASHBOARD_MISSING', useFactory: () => new Logger('Dashboard').warn(`no dashboard build at ${rootPath}; serving a placeholder at /`) };
+      return { module: DashboardModule, controllers: [DashboardMissingController], providers: [warning] };
     }
     return {
       module: DashboardModule,

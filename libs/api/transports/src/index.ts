@@ -9,3 +9,7 @@ export * from './lib/ws/herald-ws.adapter';
 export * from './lib/ws/ws.gateway';
 export * from './lib/long-poll/wait-for-batch';
 export * from './lib/lifecycle/shutdown.service';
+export * from './lib/auth/access.decorator';
+export * from './lib/auth/auth.guard';
+export * from './lib/auth/auth-errors';
+export * from './lib/auth/request-principal';

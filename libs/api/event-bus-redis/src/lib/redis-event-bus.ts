@@ -177,8 +177,13 @@ export class RedisEventBus extends EventBus {
     return this.closing;
   }
 
-  /** Nest lifecycle hook: closing the application closes the bus. */
-  onModuleDestroy(): Promise<void> {
+  /**
+   * Nest lifecycle hook: closing the application closes the bus — last, once
+   * the HTTP server is closed, so transports draining on shutdown (answering
+   * long polls, ending streams) still have a working bus. (`onModuleDestroy`
+   * would run before every `beforeApplicationShutdown` hook.)
+   */
+  onApplicationShutdown(): Promise<void> {
     return this.close();
   }
 

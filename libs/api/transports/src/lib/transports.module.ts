@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Authenticator, OpenAccessAuthenticator } from '@herald/security';
+import { AuthGuard } from './auth/auth.guard';
 import { asyncScheduler, SchedulerLike } from 'rxjs';
 import { EventBus, LogReader } from '@herald/event-bus';
 import { LongPollController } from './long-poll/long-poll.controller';
@@ -14,6 +17,8 @@ import { ShutdownService } from './lifecycle/shutdown.service';
 
 export interface TransportsModuleConfig {
   options?: TransportOptions;
+  /** Who may do what (built while the app initializes); default: open access (local development only). */
+  authenticator?: () => Authenticator;
   /** Timer scheduler for timeouts, heartbeats and pings (default: `asyncScheduler`). */
   scheduler?: SchedulerLike;
 }
@@ -30,6 +35,8 @@ export class TransportsModule {
       controllers: [PublishController, PollController, LongPollController, SseController],
       providers: [
         { provide: TransportOptions, useValue: config.options ?? new TransportOptions() },
+        { provide: Authenticator, useFactory: config.authenticator ?? (() => new OpenAccessAuthenticator()) },
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: RX_SCHEDULER, useValue: config.scheduler ?? asyncScheduler },
         { provide: LogReader, useFactory: (bus: EventBus) => new LogReader(bus), inject: [EventBus] },
         SubscriberRegistry,
@@ -37,7 +44,7 @@ export class TransportsModule {
         WsGateway,
         ShutdownService,
       ],
-      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER],
+      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER, Authenticator],
     };
   }
 }

@@ -20,6 +20,11 @@ export const ErrorCode = {
   UnknownEvent: 'unknown_event',
   NotSubscribed: 'not_subscribed',
   ShuttingDown: 'shutting_down',
+  Unauthorized: 'unauthorized',
+  TokenExpired: 'token_expired',
+  Forbidden: 'forbidden',
+  RateLimited: 'rate_limited',
+  TooManyConnections: 'too_many_connections',
   Internal: 'internal_error',
 } as const;
 

@@ -90,4 +90,6 @@ export const WsCloseCode = {
   ServiceRestart: 1012,
   /** Client is not reading fast enough; reconnect and resume from the cursor. */
   SlowConsumer: 4008,
+  /** The credentials expired: reconnect with fresh ones and resume from the cursor. */
+  TokenExpired: 4001,
 } as const;

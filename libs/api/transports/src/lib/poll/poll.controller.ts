@@ -3,6 +3,7 @@ import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorCode } from '@herald/contracts';
 import { LogReader } from '@herald/event-bus';
+import { Access } from '../auth/access.decorator';
 import { deliveryJson } from '../delivery-json';
 import { parseBoundedInt } from '../http/request-params';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
@@ -24,6 +25,7 @@ export class PollController {
   ) {}
 
   @Get()
+  @Access('subscribe')
   @ApiOperation({ summary: 'Short poll: the events after a cursor, at once' })
   @ApiSubscriptionQuery()
   @ApiQuery({ name: 'limit', required: false, description: 'Most events in the answer (1..1000, default 100)' })

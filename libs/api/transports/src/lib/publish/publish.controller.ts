@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, TopicList } from '@herald/contracts';
 import { EventBus, retainedCount } from '@herald/event-bus';
+import { Access } from '../auth/access.decorator';
 import { ProblemException } from '../http/problem.exception';
 import { SubscriberRegistry } from '../subscriber-registry';
 import { PublisherService } from './publisher.service';
@@ -17,6 +18,7 @@ export class PublishController {
   ) {}
 
   @Post(':topic/events')
+  @Access('publish')
   @HttpCode(201)
   @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOperation({ summary: 'Publish an event to a topic', description: 'Appends to the topic log and fans out to every transport.' })

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_EVENT_TYPE, ErrorCode, EVENT_TYPE_PATTERN, isValidTopic } from '@herald/contracts';
 import { EventBus, StoredEvent } from '@herald/event-bus';
+import type { Principal } from '@herald/security';
+import { assertCanPublish } from '../auth/auth-errors';
 import { ProblemException } from '../http/problem.exception';
 import { TransportOptions } from '../transport-options';
 
@@ -12,10 +14,12 @@ export class PublisherService {
     private readonly options: TransportOptions,
   ) {}
 
-  async publish(topic: unknown, type: unknown, data: unknown): Promise<StoredEvent> {
+  /** `principal`, when given, must hold a publish grant for the topic (403 otherwise). */
+  async publish(topic: unknown, type: unknown, data: unknown, principal?: Principal): Promise<StoredEvent> {
     if (typeof topic !== 'string' || !isValidTopic(topic)) {
       throw ProblemException.badRequest(ErrorCode.InvalidTopic, 'topic names match [A-Za-z0-9][A-Za-z0-9._:-]{0,127}');
     }
+    if (principal) assertCanPublish(principal, topic);
     if (type !== undefined && (typeof type !== 'string' || !EVENT_TYPE_PATTERN.test(type))) {
       throw ProblemException.badRequest(ErrorCode.InvalidType, '"type" must be 1..64 characters without control characters');
     }

@@ -1,8 +1,12 @@
-import { Controller, Headers, Inject, MessageEvent, Query, Sse } from '@nestjs/common';
+import { Controller, Headers, Inject, MessageEvent, Query, Req, Sse } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { concatMap, finalize, from, interval, map, merge, Observable, of, takeUntil } from 'rxjs';
+import { concat, concatMap, defer, finalize, from, interval, map, merge, NEVER, Observable, of, takeUntil, tap, timer } from 'rxjs';
+import type { Request } from 'express';
+import { ErrorCode } from '@herald/contracts';
 import { ShutdownService } from '../lifecycle/shutdown.service';
 import { LogReader } from '@herald/event-bus';
+import { Access } from '../auth/access.decorator';
+import { principalOf } from '../auth/request-principal';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
 import { RX_SCHEDULER, RxScheduler } from '../tokens';
@@ -31,6 +35,7 @@ export class SseController {
   ) {}
 
   @Sse('', { maxPendingDataLength: SSE_MAX_PENDING_CHARS })
+  @Access('subscribe')
   @ApiOperation({ summary: 'Server-Sent Events: replay from a cursor, then live' })
   @ApiSubscriptionQuery()
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Cursor to resume from (takes precedence over since)' })
@@ -39,6 +44,7 @@ export class SseController {
   async stream(
     @Query() query: Record<string, unknown>,
     @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() req: Request,
   ): Promise<Observable<MessageEvent>> {
     this.shutdown.assertAccepting();
     const { topics, from: resumeFrom } = parseSubscriptionQuery(this.reader, this.options, query, lastEventId || undefined);
@@ -66,7 +72,26 @@ export class SseController {
       }),
     );
     const detach = this.registry.attach('sse', topics);
+    // When the credentials expire the stream ends with a `close` event saying so; the
+    // client reconnects with fresh credentials from its last id.
+    const expiresAt = principalOf(req).expiresAt;
+    const expired$ = expiresAt === undefined ? NEVER : timer(Math.max(0, expiresAt - Date.now()), this.scheduler);
+    // Every message that sets an id must carry the latest cursor (Nest numbers id-less ones).
+    let lastId = this.reader.encode(start.positions);
+    const live = merge(of(opening), events, heartbeats).pipe(
+      tap((message) => {
+        if (message.id !== undefined) lastId = String(message.id);
+      }),
+      takeUntil(expired$),
+    );
+    const closing = defer(() =>
+      of({
+        id: lastId,
+        type: 'close',
+        data: JSON.stringify({ code: ErrorCode.TokenExpired, message: 'the credentials expired: reconnect with fresh ones from your last id' }),
+      } as MessageEvent),
+    );
     // On shutdown the stream ends; EventSource reconnects after `retry` from its last id.
-    return merge(of(opening), events, heartbeats).pipe(takeUntil(this.shutdown.shuttingDown$), finalize(detach));
+    return concat(live, closing).pipe(takeUntil(this.shutdown.shuttingDown$), finalize(detach));
   }
 }

@@ -1,4 +1,6 @@
-import { INestApplicationContext, Logger } from '@nestjs/common';
+import { HttpException, INestApplicationContext, Logger } from '@nestjs/common';
+import { WS_PROTOCOL } from '@herald/security';
+import { ProblemException } from '../http/problem.exception';
 import type { IncomingMessage } from 'node:http';
 import type { Server, WebSocket } from 'ws';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -38,6 +40,11 @@ export class HeraldWsAdapter extends WsAdapter {
     private readonly maxFrameBytes: number,
     /** Browser origins allowed besides the server's own (`*`: any). */
     private readonly allowedOrigins: readonly string[] = [],
+    /**
+     * Admission of an upgrade (authentication, connection limits): resolves to
+     * let it in, rejects with an `HttpException` whose status answers the upgrade.
+     */
+    private readonly admit: (req: IncomingMessage) => Promise<void> = () => Promise.resolve(),
   ) {
     super(app);
   }
@@ -46,8 +53,22 @@ export class HeraldWsAdapter extends WsAdapter {
     return super.create(port, {
       ...options,
       maxPayload: this.maxFrameBytes,
-      verifyClient: (info: { origin?: string; req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
-        originAllowed(info.origin, info.req.headers.host, this.allowedOrigins) ? done(true) : done(false, 403, 'Origin not allowed'),
+      // Browsers that pass a token as a subprotocol also offer `herald.v1`; never echo a token back.
+      handleProtocols: (protocols: Set<string>) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+      verifyClient: (
+        info: { origin?: string; req: IncomingMessage },
+        done: (ok: boolean, status?: number, message?: string, headers?: Record<string, string>) => void,
+      ) => {
+        if (!originAllowed(info.origin, info.req.headers.host, this.allowedOrigins)) return done(false, 403, 'Origin not allowed');
+        this.admit(info.req).then(
+          () => done(true),
+          (error: unknown) => {
+            const status = error instanceof HttpException ? error.getStatus() : 500;
+            const code = error instanceof ProblemException ? error.code : ErrorCode.Internal;
+            done(false, status, code, status === 401 ? { 'WWW-Authenticate': 'Bearer realm="herald"' } : undefined);
+          },
+        );
+      },
     });
   }
 

@@ -19,7 +19,11 @@ import {
   unsubscribeFrameDataSchema,
   WsCloseCode,
 } from '@herald/contracts';
+import type { IncomingMessage } from 'node:http';
 import { LogReader } from '@herald/event-bus';
+import { Principal } from '@herald/security';
+import { assertCanSubscribe } from '../auth/auth-errors';
+import { principalOf } from '../auth/request-principal';
 import { toProblem } from '../http/problem-details.filter';
 import { PublisherService } from '../publish/publisher.service';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -56,6 +60,7 @@ function refOf(data: unknown): string | undefined {
 export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger('WsGateway');
   private readonly sessions = new Map<WebSocket, WsSession>();
+  private readonly principals = new Map<WebSocket, Principal>();
   private readonly timers = new Subscription();
   private server: Server | undefined;
 
@@ -73,9 +78,17 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     this.timers.add(interval(this.options.heartbeatMs, this.scheduler).subscribe(() => this.heartbeatAll()));
   }
 
-  handleConnection(socket: WebSocket): void {
+  handleConnection(socket: WebSocket, req: IncomingMessage): void {
     const session = new WsSession(socket, this.reader, this.registry, this.options.wsMaxBufferedBytes);
     this.sessions.set(socket, session);
+    const principal = principalOf(req);
+    this.principals.set(socket, principal);
+    if (principal.expiresAt !== undefined) {
+      // Credentials end the session when they expire; the client reconnects with fresh ones and its cursor.
+      const timer = setTimeout(() => socket.close(WsCloseCode.TokenExpired, 'token expired: reconnect with fresh credentials and resume from your last cursor'), Math.max(0, principal.expiresAt - Date.now()));
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+    }
     socket.on('pong', () => {
       session.alive = true;
     });
@@ -84,6 +97,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
   handleDisconnect(socket: WebSocket): void {
     this.sessions.get(socket)?.dispose();
     this.sessions.delete(socket);
+    this.principals.delete(socket);
   }
 
   /** Open sockets (for metrics and tests). */
@@ -110,6 +124,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
       return;
     }
     try {
+      assertCanSubscribe(this.principals.get(socket) ?? Principal.anonymousFullAccess(), topics);
       const start = await this.reader.start(topics, this.reader.parseSince(data.since));
       session.subscribe(topics, start);
       // After a reset the cursor already points at the restarted positions: say so, so a
@@ -142,7 +157,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     const data = this.validate(session, publishFrameDataSchema, body, 'publish {topic, type?, data, ref?}');
     if (!data) return;
     try {
-      const event = await this.publisher.publish(data.topic, data.type, data.data);
+      const event = await this.publisher.publish(data.topic, data.type, data.data, this.principals.get(socket));
       session.send(ackFrame(event, data.ref));
     } catch (error) {
       this.sendError(session, error, data.ref);
