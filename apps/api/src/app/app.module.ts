@@ -22,6 +22,11 @@ export function transportOptionsFrom(config: HeraldConfig): TransportOptions {
     wsPingMs: config.wsPingMs,
     wsMaxBufferedBytes: config.wsMaxBufferedBytes,
     shutdownDrainMs: config.shutdownDrainMs,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerIp,
+    publishesPerMinute: config.publishesPerMinute,
+    connectionAttemptsPerMinute: config.connectionAttemptsPerMinute,
+    trustProxy: config.trustProxy,
   });
 }
 

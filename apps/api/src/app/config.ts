@@ -44,6 +44,11 @@ const envSchema = z
     HERALD_DASHBOARD_DIR: z.string().min(1).default('dist/apps/dashboard/browser'),
     HERALD_CORS_ORIGINS: z.string().default(''),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HERALD_MAX_CONNECTIONS: int(1, 10_000_000).default(20_000),
+    HERALD_MAX_CONNECTIONS_PER_IP: int(1, 10_000_000).default(256),
+    HERALD_RATE_PUBLISH_PER_MIN: int(0, 100_000_000).default(6_000),
+    HERALD_RATE_CONNECT_PER_MIN: int(0, 100_000_000).default(1_200),
+    HERALD_TRUST_PROXY: onOff.default(false),
     HERALD_AUTH: z.enum(['on', 'off']).default('off'),
     HERALD_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     HERALD_JWT_JWKS_URL: z.string().url().optional(),
@@ -122,6 +127,12 @@ export interface HeraldConfig {
   demoIntervalMs: number;
   /** Origins allowed by CORS and for WebSocket upgrades besides the server's own; `*` allows any. */
   corsOrigins: string[];
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  publishesPerMinute: number;
+  connectionAttemptsPerMinute: number;
+  /** Client addresses come from X-Forwarded-For (set only behind a trusted proxy). */
+  trustProxy: boolean;
   /** Authentication: off (local development, everyone has full access) or enforced with JWTs and/or API keys. */
   auth: { mode: 'off' } | { mode: 'on'; jwt?: JwtOptions; apiKeys?: ApiKeyGrants };
   /** The built dashboard served at `/` (relative paths are from the working directory). */
@@ -180,6 +191,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoIntervalMs: e.HERALD_DEMO_INTERVAL_MS,
     dashboardDir: e.HERALD_DASHBOARD_DIR,
     corsOrigins: e.HERALD_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    maxConnections: e.HERALD_MAX_CONNECTIONS,
+    maxConnectionsPerIp: e.HERALD_MAX_CONNECTIONS_PER_IP,
+    publishesPerMinute: e.HERALD_RATE_PUBLISH_PER_MIN,
+    connectionAttemptsPerMinute: e.HERALD_RATE_CONNECT_PER_MIN,
+    trustProxy: e.HERALD_TRUST_PROXY,
     auth:
       e.HERALD_AUTH === 'off'
         ? { mode: 'off' }

@@ -4,8 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import helmet from 'helmet';
 import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
-import { Authenticator, AuthenticationError, extractCredentials } from '@herald/security';
-import { HeraldWsAdapter, problem, ProblemDetailsFilter, setPrincipal, toAuthProblem } from '@herald/transports';
+import { HeraldWsAdapter, problem, ProblemDetailsFilter, UpgradeAdmission } from '@herald/transports';
 import type { HeraldConfig } from './config';
 
 /** Room for `{"type": ..., "data": ...}` around the largest allowed `data`. */
@@ -36,6 +35,7 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   app.setGlobalPrefix('api', { exclude: ['metrics', 'health/{*path}', '/'] });
   // ETags are ours (the poll cursor); no automatic weak ETags on other answers.
   app.getHttpAdapter().getInstance().set('etag', false);
+  if (config.trustProxy) app.getHttpAdapter().getInstance().set('trust proxy', true);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -61,16 +61,15 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   app.use(express.json({ limit: config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(bodyErrors);
   app.useGlobalFilters(new ProblemDetailsFilter());
-  const authenticator = app.get(Authenticator, { strict: false });
+  const admission = app.get(UpgradeAdmission, { strict: false });
   app.useWebSocketAdapter(
-    new HeraldWsAdapter(app, config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, config.corsOrigins, async (req) => {
-      try {
-        setPrincipal(req, await authenticator.authenticate(extractCredentials(req.headers, req.url)));
-      } catch (error) {
-        if (error instanceof AuthenticationError) throw toAuthProblem(error);
-        throw error;
-      }
-    }),
+    new HeraldWsAdapter(
+      app,
+      config.maxPayloadBytes + ENVELOPE_SLACK_BYTES,
+      config.corsOrigins,
+      (req) => admission.admit(req),
+      (socket, req) => admission.connected(socket, req),
+    ),
   );
   const openApi = new DocumentBuilder()
     .setTitle('Herald')

@@ -13,3 +13,7 @@ export * from './lib/auth/access.decorator';
 export * from './lib/auth/auth.guard';
 export * from './lib/auth/auth-errors';
 export * from './lib/auth/request-principal';
+export * from './lib/limits/connection-limiter';
+export * from './lib/limits/rate-limiter';
+export * from './lib/limits/upgrade-admission';
+export * from './lib/limits/client-address';

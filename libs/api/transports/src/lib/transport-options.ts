@@ -24,6 +24,15 @@ export class TransportOptions {
   /** Bytes queued for one WebSocket before it is closed as a slow consumer. */
   wsMaxBufferedBytes = 4 * 1024 * 1024;
 
+  /** Most open SSE streams, WebSockets and waiting long polls, in total and per client address. */
+  maxConnections = 20_000;
+  maxConnectionsPerAddress = 256;
+  /** Per minute: publishes per caller, connection attempts (poll, long poll, SSE, WS) per address; 0 = unlimited. */
+  publishesPerMinute = 6_000;
+  connectionAttemptsPerMinute = 1_200;
+  /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
+  trustProxy = false;
+
   /** Longest wait on shutdown for SSE streams and long polls to be answered (ms). */
   shutdownDrainMs = 2_000;
 

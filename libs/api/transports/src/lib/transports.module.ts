@@ -2,6 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Authenticator, OpenAccessAuthenticator } from '@herald/security';
 import { AuthGuard } from './auth/auth.guard';
+import { AdmissionGuard } from './limits/admission.guard';
+import { ConnectionLimiter } from './limits/connection-limiter';
+import { RateLimiter } from './limits/rate-limiter';
+import { UpgradeAdmission } from './limits/upgrade-admission';
 import { asyncScheduler, SchedulerLike } from 'rxjs';
 import { EventBus, LogReader } from '@herald/event-bus';
 import { LongPollController } from './long-poll/long-poll.controller';
@@ -36,6 +40,11 @@ export class TransportsModule {
       providers: [
         { provide: TransportOptions, useValue: config.options ?? new TransportOptions() },
         { provide: Authenticator, useFactory: config.authenticator ?? (() => new OpenAccessAuthenticator()) },
+        { provide: RateLimiter, useFactory: (options: TransportOptions) => new RateLimiter(options), inject: [TransportOptions] },
+        ConnectionLimiter,
+        UpgradeAdmission,
+        // Admission (rates, caps) first, then authentication and authorization.
+        { provide: APP_GUARD, useClass: AdmissionGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: RX_SCHEDULER, useValue: config.scheduler ?? asyncScheduler },
         { provide: LogReader, useFactory: (bus: EventBus) => new LogReader(bus), inject: [EventBus] },
@@ -44,7 +53,7 @@ export class TransportsModule {
         WsGateway,
         ShutdownService,
       ],
-      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER, Authenticator],
+      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER, Authenticator, UpgradeAdmission, ConnectionLimiter, RateLimiter],
     };
   }
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { ErrorCode, PROBLEM_CONTENT_TYPE, ProblemDetails } from '@herald/contracts';
 import { InvalidCursorError, TopicLimitError } from '@herald/event-bus';
 import { problem, ProblemException } from './problem.exception';
+import { RateLimitedException } from '../limits/rate-limiter';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.InvalidBody,
@@ -38,6 +39,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (error instanceof RateLimitedException) response.setHeader('Retry-After', String(error.retryAfterSec));
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 }

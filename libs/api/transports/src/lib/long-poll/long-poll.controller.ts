@@ -5,6 +5,7 @@ import { fromEvent, lastValueFrom, map } from 'rxjs';
 import { ErrorCode } from '@herald/contracts';
 import { EventBus, LogReader } from '@herald/event-bus';
 import { Access } from '../auth/access.decorator';
+import { LongLived } from '../limits/long-lived.decorator';
 import { deliveryJson } from '../delivery-json';
 import { parseBoundedInt } from '../http/request-params';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
@@ -33,6 +34,7 @@ export class LongPollController {
 
   @Get()
   @Access('subscribe')
+  @LongLived()
   @ApiOperation({ summary: 'Long poll: wait for the first events after a cursor' })
   @ApiSubscriptionQuery()
   @ApiQuery({ name: 'timeout', required: false, description: 'Most ms to wait (0..60000, default 25000)' })

@@ -4,6 +4,9 @@ import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/s
 import { ErrorCode, TopicList } from '@herald/contracts';
 import { EventBus, retainedCount } from '@herald/event-bus';
 import { Access } from '../auth/access.decorator';
+import { callerKey } from '../auth/caller-key';
+import { principalOf } from '../auth/request-principal';
+import { TransportOptions } from '../transport-options';
 import { ProblemException } from '../http/problem.exception';
 import { SubscriberRegistry } from '../subscriber-registry';
 import { PublisherService } from './publisher.service';
@@ -15,6 +18,7 @@ export class PublishController {
     private readonly publisher: PublisherService,
     private readonly bus: EventBus,
     private readonly registry: SubscriberRegistry,
+    private readonly options: TransportOptions,
   ) {}
 
   @Post(':topic/events')
@@ -47,7 +51,8 @@ export class PublishController {
     if (extra.length > 0) {
       throw ProblemException.badRequest(ErrorCode.InvalidBody, `unknown member(s) ${extra.slice(0, 5).join(', ')}: the body is {"type"?: string, "data": any}`);
     }
-    const event = await this.publisher.publish(topic, type, data);
+    const principal = principalOf(req);
+    const event = await this.publisher.publish(topic, type, data, principal, callerKey(principal, req, this.options.trustProxy));
     return event.json;
   }
 

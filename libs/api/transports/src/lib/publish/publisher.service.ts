@@ -4,6 +4,7 @@ import { EventBus, StoredEvent } from '@herald/event-bus';
 import type { Principal } from '@herald/security';
 import { assertCanPublish } from '../auth/auth-errors';
 import { ProblemException } from '../http/problem.exception';
+import { RateLimiter } from '../limits/rate-limiter';
 import { TransportOptions } from '../transport-options';
 
 /** The one way in for events, from HTTP or WS: validates, bounds and appends to the bus. */
@@ -12,10 +13,16 @@ export class PublisherService {
   constructor(
     private readonly bus: EventBus,
     private readonly options: TransportOptions,
+    private readonly rates: RateLimiter,
   ) {}
 
-  /** `principal`, when given, must hold a publish grant for the topic (403 otherwise). */
-  async publish(topic: unknown, type: unknown, data: unknown, principal?: Principal): Promise<StoredEvent> {
+  /**
+   * `principal`, when given, must hold a publish grant for the topic (403
+   * otherwise); `callerKey` (the principal's id, or the address when anonymous)
+   * is charged one publish of its rate budget (429 past it).
+   */
+  async publish(topic: unknown, type: unknown, data: unknown, principal?: Principal, callerKey?: string): Promise<StoredEvent> {
+    if (callerKey !== undefined) this.rates.consume('publish', callerKey);
     if (typeof topic !== 'string' || !isValidTopic(topic)) {
       throw ProblemException.badRequest(ErrorCode.InvalidTopic, 'topic names match [A-Za-z0-9][A-Za-z0-9._:-]{0,127}');
     }

@@ -6,6 +6,7 @@ import { ErrorCode } from '@herald/contracts';
 import { ShutdownService } from '../lifecycle/shutdown.service';
 import { LogReader } from '@herald/event-bus';
 import { Access } from '../auth/access.decorator';
+import { LongLived } from '../limits/long-lived.decorator';
 import { principalOf } from '../auth/request-principal';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -36,6 +37,7 @@ export class SseController {
 
   @Sse('', { maxPendingDataLength: SSE_MAX_PENDING_CHARS })
   @Access('subscribe')
+  @LongLived()
   @ApiOperation({ summary: 'Server-Sent Events: replay from a cursor, then live' })
   @ApiSubscriptionQuery()
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Cursor to resume from (takes precedence over since)' })

@@ -45,6 +45,8 @@ export class HeraldWsAdapter extends WsAdapter {
      * let it in, rejects with an `HttpException` whose status answers the upgrade.
      */
     private readonly admit: (req: IncomingMessage) => Promise<void> = () => Promise.resolve(),
+    /** Called for every socket that completed its upgrade (ties admission state to the socket). */
+    private readonly connected: (socket: WebSocket, req: IncomingMessage) => void = () => undefined,
   ) {
     super(app);
   }
@@ -74,6 +76,7 @@ export class HeraldWsAdapter extends WsAdapter {
 
   /** Client-side protocol errors (oversized frame, bad UTF-8) close that socket; they are not server errors. */
   override bindErrorHandler(server: Server): Server {
+    server.on('connection', (socket: WebSocket, req: IncomingMessage) => this.connected(socket, req));
     server.on('connection', (socket: WebSocket) =>
       socket.on('error', (error: Error & { code?: string }) => this.protocolLogger.warn(`closed a WebSocket: ${error.code ?? error.message}`)),
     );

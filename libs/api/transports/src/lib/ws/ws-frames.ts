@@ -7,6 +7,23 @@ export function deliveryFrame(events: readonly StoredEvent[], cursor: string, re
   return '{"event":"delivery","data":' + deliveryJson(events, cursor, reset) + '}';
 }
 
+let lastSharedEvent: StoredEvent | undefined;
+let lastSharedFrame: Buffer | undefined;
+
+/**
+ * The delivery frame of one live event for a socket subscribed to that event's topic alone:
+ * `deliveryFrame([event], cursorAfter(event), false)`. It is the same bytes for every such socket,
+ * and the bus hands an event to all its subscribers in one go, so it is built and UTF-8 encoded
+ * once per event (a one-entry cache keeps nothing alive but the latest event).
+ */
+export function sharedDeliveryFrame(event: StoredEvent, reader: { cursorAfter(event: StoredEvent): string }): Buffer {
+  if (event !== lastSharedEvent || lastSharedFrame === undefined) {
+    lastSharedFrame = Buffer.from(deliveryFrame([event], reader.cursorAfter(event), false), 'utf8');
+    lastSharedEvent = event;
+  }
+  return lastSharedFrame;
+}
+
 export function errorFrame(code: ErrorCode, message: string, ref?: string): string {
   return JSON.stringify({ event: 'error', data: ref === undefined ? { code, message } : { code, message, ref } });
 }

@@ -1,9 +1,25 @@
+import type { Socket } from 'node:net';
 import type { Subscription } from 'rxjs';
 import type WebSocket from 'ws';
 import { WsCloseCode } from '@herald/contracts';
-import { LogReader, StartPoint } from '@herald/event-bus';
+import { Batch, LogReader, StartPoint } from '@herald/event-bus';
 import { SubscriberRegistry } from '../subscriber-registry';
-import { deliveryFrame } from './ws-frames';
+import { deliveryFrame, sharedDeliveryFrame } from './ws-frames';
+
+/** `ws` send options for a frame passed as a Buffer that is JSON text. */
+const TEXT = { binary: false } as const;
+
+/**
+ * Sessions whose TCP socket is corked for the rest of this tick. A burst of events (a client
+ * publishing several in one packet, a replay) then leaves in one write per socket instead of one
+ * per frame; the sockets are uncorked together on the next tick.
+ */
+const corked: WsSession[] = [];
+
+function uncorkAll(): void {
+  for (let i = 0; i < corked.length; i++) corked[i].uncork();
+  corked.length = 0;
+}
 
 interface Group {
   readonly topics: Set<string>;
@@ -23,6 +39,7 @@ export class WsSession {
   private readonly groups = new Set<Group>();
   private readonly detachers = new Map<string, () => void>();
   private closed = false;
+  private isCorked = false;
 
   constructor(
     readonly socket: WebSocket,
@@ -62,15 +79,54 @@ export class WsSession {
     }
   }
 
-  /** Sends a text frame unless the socket is gone; a peer that stopped reading is closed with 4008. */
-  send(frame: string): void {
+  /**
+   * Sends a text frame (a string, or a Buffer holding JSON text) unless the socket is gone; a peer
+   * that stopped reading is closed with 4008.
+   */
+  send(frame: string | Buffer): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.maxBufferedBytes) {
       this.socket.close(WsCloseCode.SlowConsumer, 'slow consumer: resume from your last cursor');
       this.dispose();
       return;
     }
-    this.socket.send(frame);
+    this.socket.send(frame, TEXT);
+  }
+
+  /** Ends this tick's cork (see `corked`). */
+  uncork(): void {
+    this.isCorked = false;
+    (this.socket as unknown as { _socket?: Socket })._socket?.uncork();
+  }
+
+  /** Holds this socket's writes until the end of the tick, so the frames sent meanwhile go out together. */
+  private cork(): void {
+    if (this.isCorked) return;
+    const tcp = (this.socket as unknown as { _socket?: Socket })._socket;
+    if (!tcp || typeof tcp.cork !== 'function') return;
+    tcp.cork();
+    this.isCorked = true;
+    if (corked.push(this) === 1) process.nextTick(uncorkAll);
+  }
+
+  /** Sends a batch from the bus, advancing the socket's cursor. */
+  private deliver(batch: Batch): void {
+    this.cork();
+    const events = batch.events;
+    if (events.length === 1 && !batch.reset && this.positions.size === 1) {
+      // The common case: one live event on a single-topic socket. Its frame is the same for
+      // every such socket, so it is shared rather than built per socket.
+      const event = events[0];
+      if (this.positions.has(event.topic)) {
+        this.positions.set(event.topic, event.position);
+        this.send(sharedDeliveryFrame(event, this.reader));
+        return;
+      }
+    }
+    for (const [topic, position] of batch.positions) {
+      if (this.positions.has(topic)) this.positions.set(topic, position);
+    }
+    this.send(deliveryFrame(events, this.cursor(), batch.reset));
   }
 
   /** Releases every bus subscription and registry count of this socket. */
@@ -83,12 +139,7 @@ export class WsSession {
   private follow(topics: Set<string>, start: StartPoint): void {
     if (topics.size === 0 || this.closed) return;
     const subscription = this.reader.follow([...topics], start).subscribe({
-      next: (batch) => {
-        for (const [topic, position] of batch.positions) {
-          if (this.positions.has(topic)) this.positions.set(topic, position);
-        }
-        this.send(deliveryFrame(batch.events, this.cursor(), batch.reset));
-      },
+      next: (batch) => this.deliver(batch),
       error: () => this.socket.close(1011, 'subscription failed: reconnect and resume from your last cursor'),
     });
     this.groups.add({ topics, subscription });

@@ -24,6 +24,7 @@ import { LogReader } from '@herald/event-bus';
 import { Principal } from '@herald/security';
 import { assertCanSubscribe } from '../auth/auth-errors';
 import { principalOf } from '../auth/request-principal';
+import { callerKey } from '../auth/caller-key';
 import { toProblem } from '../http/problem-details.filter';
 import { PublisherService } from '../publish/publisher.service';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -61,6 +62,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
   private readonly logger = new Logger('WsGateway');
   private readonly sessions = new Map<WebSocket, WsSession>();
   private readonly principals = new Map<WebSocket, Principal>();
+  private readonly callers = new Map<WebSocket, string>();
   private readonly timers = new Subscription();
   private server: Server | undefined;
 
@@ -83,6 +85,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     this.sessions.set(socket, session);
     const principal = principalOf(req);
     this.principals.set(socket, principal);
+    this.callers.set(socket, callerKey(principal, req, this.options.trustProxy));
     if (principal.expiresAt !== undefined) {
       // Credentials end the session when they expire; the client reconnects with fresh ones and its cursor.
       const timer = setTimeout(() => socket.close(WsCloseCode.TokenExpired, 'token expired: reconnect with fresh credentials and resume from your last cursor'), Math.max(0, principal.expiresAt - Date.now()));
@@ -98,6 +101,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     this.sessions.get(socket)?.dispose();
     this.sessions.delete(socket);
     this.principals.delete(socket);
+    this.callers.delete(socket);
   }
 
   /** Open sockets (for metrics and tests). */
@@ -157,7 +161,8 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     const data = this.validate(session, publishFrameDataSchema, body, 'publish {topic, type?, data, ref?}');
     if (!data) return;
     try {
-      const event = await this.publisher.publish(data.topic, data.type, data.data, this.principals.get(socket));
+      const principal = this.principals.get(socket);
+      const event = await this.publisher.publish(data.topic, data.type, data.data, principal, this.callers.get(socket));
       session.send(ackFrame(event, data.ref));
     } catch (error) {
       this.sendError(session, error, data.ref);
