@@ -16,7 +16,8 @@ export default [
           depConstraints: [
             // Contracts are the wire types: they depend on nothing of ours.
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts', 'type:data'] },
+            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:sdk'] },
+            { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:contracts', 'type:ui'] },
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:sdk', 'type:ui', 'type:feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:sdk', 'type:ui', 'type:feature'] },

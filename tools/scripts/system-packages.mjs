@@ -4,10 +4,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 /** Binaries the suite starts for real, and the Debian package that provides each. */
 export const SYSTEM_PACKAGES = [
   { bin: 'redis-server', pkg: 'redis-server', for: 'the RedisEventBus conformance and multi-instance tests' },
+  { bin: 'chromium', pkg: 'chromium', for: 'the dashboard browser tests' },
+  { bin: 'nginx', pkg: 'nginx', for: 'the multi-instance topology tests (nginx in front of two API instances)' },
 ];
 
 function has(bin) {
-  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+  // Debian puts nginx in /usr/sbin, which is not on an ordinary user's PATH.
+  return spawnSync('sh', ['-c', `command -v ${bin} || test -x /usr/sbin/${bin}`], { stdio: 'ignore' }).status === 0;
 }
 
 /**

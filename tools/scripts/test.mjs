@@ -13,7 +13,10 @@ function run(label, command, args, env = {}) {
 ensureSystemPackages();
 
 const steps = [];
+// The browser and topology tests run the built API and dashboard.
+steps.push(['build', run('build', 'npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'dashboard', '--outputStyle=static'], { NX_DAEMON: 'false' })]);
 steps.push(['type check', run('type check', 'npx', ['tsc', '-p', 'tsconfig.check.json'])]);
+steps.push(['type check (dashboard)', run('type check (dashboard)', 'npx', ['tsc', '-p', 'apps/dashboard/tsconfig.check.json'])]);
 steps.push(['lint', run('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--outputStyle=static'], { NX_DAEMON: 'false' })]);
 
 mkdirSync('tmp', { recursive: true });
