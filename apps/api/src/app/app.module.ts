@@ -5,6 +5,7 @@ import { HealthModule } from '../health/health.module';
 import type { HeraldConfig } from './config';
 import { authenticatorFor } from './auth';
 import { DashboardModule } from './dashboard.module';
+import { AsyncApiController } from '../docs/asyncapi.controller';
 import { EventBusModule } from './event-bus.module';
 import { loggingModule } from './logging.module';
 
@@ -36,6 +37,7 @@ export class AppModule {
     const transports = TransportsModule.register({ options: transportOptionsFrom(config), authenticator: () => authenticatorFor(config) });
     return {
       module: AppModule,
+      controllers: [AsyncApiController],
       imports: [
         loggingModule(config),
         EventBusModule.forConfig(config),
