@@ -7,7 +7,7 @@ interface Case {
   name: string;
   method?: 'GET' | 'POST' | 'PUT';
   path: string;
-  body?: string;
+  body?: string | Buffer;
   headers?: Record<string, string>;
   status: number;
   code: string;
@@ -54,6 +54,9 @@ const cases: Case[] = [
   { name: 'publish a body far over the limit', ...post('/api/topics/a/events', JSON.stringify({ data: long(200 * 1024) })), status: 413, code: 'payload_too_large' },
   { name: 'publish as text/plain', ...post('/api/topics/a/events', '{"data":1}', { 'content-type': 'text/plain' }), status: 415, code: 'unsupported_media_type' },
   { name: 'publish with no body', ...post('/api/topics/a/events', '', {}), status: 415, code: 'unsupported_media_type' },
+  { name: 'publish data nested 65 levels deep', ...post('/api/topics/a/events', `{"data":${'['.repeat(65)}${']'.repeat(65)}}`), status: 400, code: 'invalid_body' },
+  { name: 'publish data nested 30,000 levels deep', ...post('/api/topics/a/events', `{"data":${'['.repeat(30_000)}${']'.repeat(30_000)}}`), status: 400, code: 'invalid_body' },
+  { name: 'publish a body that is not valid UTF-8', method: 'POST', path: '/api/topics/a/events', body: Buffer.concat([Buffer.from('{"data":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), headers: { 'content-type': 'application/json' }, status: 400, code: 'invalid_json' },
   { name: 'publish in an unsupported charset', ...post('/api/topics/a/events', '{"data":1}', { 'content-type': 'application/json; charset=latin9' }), status: 415, code: 'unsupported_media_type' },
   { name: 'an unknown route', path: '/api/nope', status: 404, code: 'not_found' },
   { name: 'a wrong method', method: 'PUT', path: '/api/poll?topics=a', status: 404, code: 'not_found' },
@@ -128,6 +131,8 @@ describe('bad WebSocket frames get an error frame and the socket stays usable', 
     { name: 'publish to a bad topic', raw: '{"event":"publish","data":{"topic":"","data":1,"ref":"r9"}}', code: 'invalid_topic', ref: 'r9' },
     { name: 'publish data over 64 KiB', raw: JSON.stringify({ event: 'publish', data: { topic: 'a', data: long(65 * 1024), ref: 'r10' } }), code: 'payload_too_large', ref: 'r10' },
     { name: 'publish with an unknown member', raw: '{"event":"publish","data":{"topic":"a","data":1,"x":1,"ref":"r11"}}', code: 'invalid_frame', ref: 'r11' },
+    { name: 'publish data nested 10,000 levels deep', raw: `{"event":"publish","data":{"topic":"a","data":${'['.repeat(10_000)}${']'.repeat(10_000)},"ref":"r12"}}`, code: 'invalid_body', ref: 'r12' },
+    { name: 'a frame nested 30,000 levels deep', raw: `{"event":"ping","data":${'['.repeat(30_000)}${']'.repeat(30_000)}}`, code: 'invalid_frame' },
   ];
 
   it.each(frames)('$name → error $code', async ({ raw, code, ref }) => {
@@ -146,6 +151,21 @@ describe('bad WebSocket frames get an error frame and the socket stays usable', 
     await server.bus.publish('a', { type: 'n', data: 'fine' });
     expect((await delivered).data.events.map((e) => e.data)).toEqual(['fine']);
     expect(ws.closeCode).toBeUndefined();
+  });
+
+  it('a text frame with invalid UTF-8 closes that socket with 1007 and nobody else notices', async () => {
+    const victim = await WsClient.connect(server.wsUrl);
+    // A raw masked text frame whose payload is not UTF-8 (the ws client would refuse to build one).
+    const socket = (victim.socket as unknown as { _socket: import('node:net').Socket })._socket;
+    const payload = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+    socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]));
+    await eventually(() => victim.closeCode !== undefined, 'victim closed');
+    expect(victim.closeCode).toBe(1007);
+    const delivered = ws.next('delivery');
+    await server.bus.publish('a', { type: 'n', data: 'still fine' });
+    expect((await delivered).data.events.map((e) => e.data)).toEqual(['still fine']);
   });
 
   it('a frame larger than the frame limit closes that socket with 1009 and nobody else notices', async () => {

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
+import { isUtf8 } from 'node:buffer';
 import helmet from 'helmet';
 import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
 import { HeraldWsAdapter, problem, ProblemDetailsFilter, UpgradeAdmission } from '@herald/transports';
@@ -22,8 +23,8 @@ function bodyErrors(error: BodyParserError, req: Request, res: Response, next: N
   const body =
     error.type === 'entity.too.large'
       ? problem(413, ErrorCode.PayloadTooLarge, 'the request body is larger than allowed', instance)
-      : error.type === 'entity.parse.failed'
-        ? problem(400, ErrorCode.InvalidJson, 'the request body is not valid JSON', instance)
+      : error.type === 'entity.parse.failed' || error.type === 'entity.verify.failed'
+        ? problem(400, ErrorCode.InvalidJson, error.type === 'entity.verify.failed' ? 'the request body is not valid UTF-8' : 'the request body is not valid JSON', instance)
         : error.type === 'charset.unsupported' || error.type === 'encoding.unsupported'
           ? problem(415, ErrorCode.UnsupportedMediaType, 'send UTF-8 JSON without a content encoding', instance)
           : problem(error.status && error.status < 500 ? error.status : 400, ErrorCode.InvalidBody, 'the request body could not be read', instance);
@@ -58,7 +59,16 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
     exposedHeaders: ['ETag', 'X-Request-Id'],
     maxAge: 600,
   });
-  app.use(express.json({ limit: config.maxPayloadBytes + ENVELOPE_SLACK_BYTES, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: config.maxPayloadBytes + ENVELOPE_SLACK_BYTES,
+      type: ['application/json', 'application/*+json'],
+      // JSON is UTF-8: invalid bytes are refused, not silently replaced.
+      verify: (_req, _res, body) => {
+        if (!isUtf8(body)) throw Object.assign(new Error('the request body is not valid UTF-8'), { status: 400 });
+      },
+    }),
+  );
   app.use(bodyErrors);
   app.useGlobalFilters(new ProblemDetailsFilter());
   const admission = app.get(UpgradeAdmission, { strict: false });

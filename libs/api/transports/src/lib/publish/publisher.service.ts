@@ -7,6 +7,26 @@ import { ProblemException } from '../http/problem.exception';
 import { RateLimiter } from '../limits/rate-limiter';
 import { TransportOptions } from '../transport-options';
 
+/** Deepest nesting of arrays and objects accepted in `data` (serializing deeper structures risks the stack). */
+export const MAX_DATA_DEPTH = 64;
+
+/** Nesting depth of a parsed JSON value, walked iteratively; stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, level]);
+    }
+  }
+  return deepest;
+}
+
 /** The one way in for events, from HTTP or WS: validates, bounds and appends to the bus. */
 @Injectable()
 export class PublisherService {
@@ -32,6 +52,10 @@ export class PublisherService {
     }
     if (data === undefined) {
       throw ProblemException.badRequest(ErrorCode.InvalidBody, '"data" is required (any JSON value, null included)');
+    }
+    const depth = nestingDepth(data, MAX_DATA_DEPTH);
+    if (depth > MAX_DATA_DEPTH) {
+      throw ProblemException.badRequest(ErrorCode.InvalidBody, `"data" nests deeper than ${MAX_DATA_DEPTH} levels`);
     }
     const size = Buffer.byteLength(JSON.stringify(data), 'utf8');
     if (size > this.options.maxPayloadBytes) {
