@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   const app = await createHeraldApp(config);
   // Instead of app.enableShutdownHooks(): the same Nest hooks, run by app.close(), after the
   // listening socket is closed, and within a bounded time (see installGracefulShutdown).
-  installGracefulShutdown(app, { drainMs: config.shutdownDrainMs, logger: app.get(Logger) });
+  installGracefulShutdown(app, { drainMs: config.shutdownDrainMs, logger: new Logger('Shutdown') });
   await app.listen(config.port, config.host);
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   Logger.log(

@@ -1,4 +1,5 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import { installGracefulShutdown } from './graceful-shutdown';
 import { ShutdownState } from './shutdown-state';
 
@@ -19,15 +20,19 @@ function exitCode(exit: jest.Mock): Promise<number> {
 
 describe('installGracefulShutdown', () => {
   let uninstall: (() => void) | undefined;
+  let signals: EventEmitter;
+  beforeEach(() => {
+    signals = new EventEmitter();
+  });
   afterEach(() => uninstall?.());
 
   it('marks the instance draining, stops accepting, closes the app once and exits 0', async () => {
     const { app, state, server } = fakeApp(() => Promise.resolve());
     const exit = jest.fn();
     const exited = exitCode(exit);
-    uninstall = installGracefulShutdown(app, { drainMs: 1_000, logger: quietLogger, signals: ['SIGUSR2'], exit });
-    process.emit('SIGUSR2', 'SIGUSR2');
-    process.emit('SIGUSR2', 'SIGUSR2');
+    uninstall = installGracefulShutdown(app, { drainMs: 1_000, logger: quietLogger, signals: ['SIGTERM'], exit, signalSource: signals });
+    signals.emit('SIGTERM', 'SIGTERM');
+    signals.emit('SIGTERM', 'SIGTERM');
     expect(await exited).toBe(0);
     expect(state.draining).toBe(true);
     expect(server.close).toHaveBeenCalledTimes(1);
@@ -38,9 +43,9 @@ describe('installGracefulShutdown', () => {
     const { app } = fakeApp(() => new Promise(() => undefined));
     const exit = jest.fn();
     const exited = exitCode(exit);
-    uninstall = installGracefulShutdown(app, { drainMs: 50, marginMs: 20, logger: quietLogger, signals: ['SIGUSR2'], exit });
+    uninstall = installGracefulShutdown(app, { drainMs: 50, marginMs: 20, logger: quietLogger, signals: ['SIGTERM'], exit, signalSource: signals });
     const started = Date.now();
-    process.emit('SIGUSR2', 'SIGUSR2');
+    signals.emit('SIGTERM', 'SIGTERM');
     expect(await exited).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(60);
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -50,8 +55,8 @@ describe('installGracefulShutdown', () => {
     const { app } = fakeApp(() => Promise.reject(new Error('boom')));
     const exit = jest.fn();
     const exited = exitCode(exit);
-    uninstall = installGracefulShutdown(app, { drainMs: 1_000, logger: quietLogger, signals: ['SIGUSR2'], exit });
-    process.emit('SIGUSR2', 'SIGUSR2');
+    uninstall = installGracefulShutdown(app, { drainMs: 1_000, logger: quietLogger, signals: ['SIGTERM'], exit, signalSource: signals });
+    signals.emit('SIGTERM', 'SIGTERM');
     expect(await exited).toBe(1);
   });
 });

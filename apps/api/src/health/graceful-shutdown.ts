@@ -14,6 +14,8 @@ export interface GracefulShutdownOptions {
   marginMs?: number;
   /** Ends the process (injectable for tests). */
   exit?: (code: number) => void;
+  /** Where the signals come from (default: `process`; injectable for tests). */
+  signalSource?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 }
 
 /**
@@ -37,9 +39,9 @@ export function installGracefulShutdown(app: INestApplication, options: Graceful
     if (stopping) return;
     stopping = true;
     const boundMs = options.drainMs + (options.marginMs ?? SHUTDOWN_MARGIN_MS);
-    options.logger.log(`${signal}: shutting down (drain at most ${options.drainMs} ms)`, 'Shutdown');
+    options.logger.log(`${signal}: shutting down (drain at most ${options.drainMs} ms)`);
     const deadline = setTimeout(() => {
-      options.logger.error(`shutdown did not finish within ${boundMs} ms; exiting now`, undefined, 'Shutdown');
+      options.logger.error(`shutdown did not finish within ${boundMs} ms; exiting now`, undefined);
       exit(1);
     }, boundMs);
     deadline.unref();
@@ -49,18 +51,19 @@ export function installGracefulShutdown(app: INestApplication, options: Graceful
     app.close().then(
       () => {
         clearTimeout(deadline);
-        options.logger.log(`stopped in ${Date.now() - startedAt} ms`, 'Shutdown');
+        options.logger.log(`stopped in ${Date.now() - startedAt} ms`);
         exit(0);
       },
       (error: unknown) => {
         clearTimeout(deadline);
-        options.logger.error(`shutdown failed: ${error instanceof Error ? error.stack : String(error)}`, undefined, 'Shutdown');
+        options.logger.error(`shutdown failed: ${error instanceof Error ? error.stack : String(error)}`, undefined);
         exit(1);
       },
     );
   };
-  for (const signal of signals) process.on(signal, stop);
+  const source = options.signalSource ?? process;
+  for (const signal of signals) source.on(signal, stop);
   return () => {
-    for (const signal of signals) process.off(signal, stop);
+    for (const signal of signals) source.off(signal, stop);
   };
 }

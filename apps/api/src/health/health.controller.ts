@@ -1,9 +1,10 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 // Types only: @nestjs/terminus 12 is ESM-only and cannot be loaded by the Jest runtime the e2e tests use on Node 20
-// (see docs/deployment.md#health); the answers keep its result shape, so orchestrators and dashboards read them alike.
+// (see docs/deployment.md#health-probes); the answers keep its result shape, so orchestrators and dashboards read them alike.
 import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { Access } from '@herald/transports';
 import { BusReadiness } from './bus-readiness';
 import { ShutdownState } from './shutdown-state';
 
@@ -28,8 +29,11 @@ export function healthResult(indicators: HealthIndicatorResult[], shuttingDown =
  * - `/health/ready`: 200 when this instance can take new clients: its bus is
  *   connected (always, for the in-memory bus) and it is not shutting down;
  *   503 otherwise. Clients already connected stay connected while it is 503.
+ *
+ * Both are public: probes carry no credentials, and the answers hold nothing secret.
  */
 @ApiTags('health')
+@Access('public')
 @Controller('health')
 export class HealthController {
   private readonly startedAt = Date.now();
