@@ -12,14 +12,15 @@ export { PollTransport } from './lib/poll/poll-transport';
 export { TRANSPORT_NAMES } from './lib/realtime-transport';
 export type { RealtimeTransport, SubscribeOptions, TransportName } from './lib/realtime-transport';
 export type { FetchLike, TransportOptions } from './lib/transport-options';
+export type { AuthOptions, TokenProvider, TokenRequest } from './lib/auth/auth-options';
 export { IDLE_STATE } from './lib/connection-state';
 export type { ConnectionState, ConnectionStatus } from './lib/connection-state';
 export { ClientErrorCode, HeraldError, isHeraldError } from './lib/herald-error';
-export type { HeraldErrorCode } from './lib/herald-error';
+export type { HeraldErrorCode, HeraldErrorOptions } from './lib/herald-error';
 
 // Injected platform pieces.
 export type { EventSourceConstructor, EventSourceLike, MessageEventLike } from './lib/sse/event-source-like';
-export type { CloseEventLike, WebSocketConstructor, WebSocketLike } from './lib/ws/web-socket-like';
+export type { CloseEventLike, WebSocketClientOptionsLike, WebSocketConstructor, WebSocketLike } from './lib/ws/web-socket-like';
 export { systemTimers } from './lib/timers';
 export type { TimerHandle, Timers } from './lib/timers';
 

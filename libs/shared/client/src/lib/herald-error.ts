@@ -17,6 +17,11 @@ export const ClientErrorCode = {
   Unavailable: 'unavailable',
   /** An HTTP error status without a Herald problem document (e.g. from a proxy). */
   HttpError: 'http_error',
+  /**
+   * The `auth.token` provider threw, rejected, or gave no token. Not retryable;
+   * a provider that wants a retry with backoff throws a retryable `HeraldError` itself.
+   */
+  AuthProviderFailed: 'auth_provider_failed',
 } as const;
 
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
@@ -40,20 +45,61 @@ const TRANSIENT_CLIENT_CODES: ReadonlySet<HeraldErrorCode> = new Set<HeraldError
 ]);
 
 /**
+ * The HTTP status a server code stands for when it arrives without one (a
+ * WebSocket `error` frame or close code): the authentication and rate-limit
+ * codes only, so `status` means the same on every transport for them. 0 otherwise.
+ */
+export function statusOfServerCode(code: HeraldErrorCode): number {
+  switch (code) {
+    case ErrorCode.Unauthorized:
+    case ErrorCode.TokenExpired:
+      return 401;
+    case ErrorCode.Forbidden:
+      return 403;
+    case ErrorCode.RateLimited:
+      return 429;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * A `Retry-After` header value (delay-seconds or an HTTP date) in milliseconds
+ * from `now`; undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export interface HeraldErrorOptions {
+  cause?: unknown;
+  /** How long the server asked the client to wait (`Retry-After`), when it said so and the header was readable. */
+  retryAfterMs?: number;
+}
+
+/**
  * Every error the SDK reports. `status` is the HTTP status (0 when there was no
- * HTTP answer, e.g. a network failure or a WebSocket error frame), `code` a
- * stable string to switch on, `detail` a human-readable explanation.
+ * HTTP answer, e.g. a network failure or a WebSocket error frame — except that
+ * the authentication and rate-limit codes carry 401 / 403 / 429 on every
+ * transport), `code` a stable string to switch on, `detail` a human-readable explanation.
  */
 export class HeraldError extends Error {
   override readonly name = 'HeraldError';
+  /** The server's `Retry-After`, in ms, when it sent one (429, 503) and it was readable (CORS must expose it to browsers). */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     readonly status: number,
     readonly code: HeraldErrorCode,
     readonly detail: string,
-    options?: { cause?: unknown },
+    options?: HeraldErrorOptions,
   ) {
-    super(`${code}${status ? ` (${status})` : ''}: ${detail}`, options);
+    super(`${code}${status ? ` (${status})` : ''}: ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options?.retryAfterMs;
   }
 
   /**
@@ -66,7 +112,8 @@ export class HeraldError extends Error {
   }
 
   /** Builds the error for a non-success HTTP answer from its (possibly problem+json) body. */
-  static fromHttp(status: number, body: string): HeraldError {
+  static fromHttp(status: number, body: string, retryAfterMs?: number): HeraldError {
+    const options = retryAfterMs === undefined ? undefined : { retryAfterMs };
     let problem: unknown;
     try {
       problem = body ? JSON.parse(body) : undefined;
@@ -76,10 +123,10 @@ export class HeraldError extends Error {
     if (typeof problem === 'object' && problem !== null) {
       const { code, detail } = problem as { code?: unknown; detail?: unknown };
       if (isServerErrorCode(code)) {
-        return new HeraldError(status, code, typeof detail === 'string' ? detail : `HTTP ${status}`);
+        return new HeraldError(status, code, typeof detail === 'string' ? detail : `HTTP ${status}`, options);
       }
     }
-    return new HeraldError(status, ClientErrorCode.HttpError, `HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+    return new HeraldError(status, ClientErrorCode.HttpError, `HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`, options);
   }
 }
 

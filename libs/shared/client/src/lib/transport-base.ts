@@ -1,5 +1,6 @@
 import { BehaviorSubject, defer, Observable } from 'rxjs';
 import type { Delivery, Envelope } from '@herald/contracts';
+import { Credentials } from './auth/credentials';
 import { ConnectionState, IDLE_STATE } from './connection-state';
 import { HttpClient } from './http/http-client';
 import type { Link, LinkHandlers } from './internal/link';
@@ -10,13 +11,14 @@ import { StatsRecorder, TransportStats } from './stats/transport-stats';
 import { ResolvedOptions, resolveOptions, TransportOptions } from './transport-options';
 
 /**
- * What the four transports share: option defaults, the reconnect loop,
- * connection state, statistics and publishing over HTTP. A transport only
- * says how to open one link.
+ * What the four transports share: option defaults, credentials, the reconnect
+ * loop (which refreshes an expired token), connection state, statistics and
+ * publishing over HTTP. A transport only says how to open one link.
  */
 export abstract class TransportBase implements RealtimeTransport {
   protected readonly options: ResolvedOptions;
   protected readonly recorder: StatsRecorder;
+  protected readonly credentials: Credentials;
   protected readonly http: HttpClient;
   private readonly state = new BehaviorSubject<ConnectionState>(IDLE_STATE);
   /** The subscription whose state `state$` shows: the most recently started one. */
@@ -30,7 +32,8 @@ export abstract class TransportBase implements RealtimeTransport {
   ) {
     this.options = resolveOptions(options);
     this.recorder = new StatsRecorder(name, () => this.options.timers.now(), this.options.latencySamples);
-    this.http = new HttpClient(this.options, this.recorder);
+    this.credentials = new Credentials(this.options.auth);
+    this.http = new HttpClient(this.options, this.recorder, this.credentials);
   }
 
   get stats(): TransportStats {
@@ -51,6 +54,7 @@ export abstract class TransportBase implements RealtimeTransport {
         setState: (state) => {
           if (this.stateOwner === owner) this.state.next(state);
         },
+        refreshToken: () => this.credentials.expire(),
       });
     });
   }

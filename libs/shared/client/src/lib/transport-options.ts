@@ -1,3 +1,5 @@
+import type { AuthOptions } from './auth/auth-options';
+import { validateAuthOptions } from './auth/credentials';
 import { BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { systemTimers, Timers } from './timers';
 import type { EventSourceConstructor } from './sse/event-source-like';
@@ -9,6 +11,12 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface TransportOptions {
   /** Herald's origin (and path prefix, if any), e.g. `https://herald.example.com`. The API lives under `/api`. */
   baseUrl: string;
+  /**
+   * Credentials for a server with authentication on: a JWT or a provider of
+   * JWTs (`token`), or a service's `apiKey`. See `AuthOptions` and the README's
+   * "Authentication" section for how each transport sends them.
+   */
+  auth?: AuthOptions;
   /** WebSocket URL; default: `baseUrl` with `http` → `ws` plus `/ws`. */
   wsUrl?: string;
   /** WebSocket constructor; default: the global one (browsers, Node 22+). Node 20: pass `ws`. */
@@ -49,6 +57,7 @@ export interface TransportOptions {
 /** Options with every default applied. */
 export interface ResolvedOptions {
   baseUrl: string;
+  auth: AuthOptions | undefined;
   wsUrl: string;
   WebSocket: WebSocketConstructor | undefined;
   EventSource: EventSourceConstructor | undefined;
@@ -75,6 +84,7 @@ export function resolveOptions(options: TransportOptions): ResolvedOptions {
   if (!fetchImpl) throw new TypeError('no fetch available: pass options.fetch');
   return {
     baseUrl,
+    auth: validateAuthOptions(options.auth),
     wsUrl: options.wsUrl ?? baseUrl.replace(/^http/i, 'ws') + '/ws',
     WebSocket: options.WebSocket ?? globals.WebSocket,
     EventSource: options.EventSource ?? globals.EventSource,

@@ -1,8 +1,11 @@
 import type { ClientFrame } from '@herald/contracts';
 import type { MessageEventLike } from '../lib/sse/event-source-like';
-import type { CloseEventLike, WebSocketConstructor, WebSocketLike } from '../lib/ws/web-socket-like';
+import type { CloseEventLike, WebSocketClientOptionsLike, WebSocketConstructor, WebSocketLike } from '../lib/ws/web-socket-like';
 
 type Listener = (event: never) => void;
+
+/** What `new WebSocket(...)` may be given: a URL, then subprotocols, then (Node's `ws`) options. */
+export type WebSocketArguments = [url: string, protocols?: string | string[], options?: WebSocketClientOptionsLike];
 
 /** A scripted WebSocket: the test opens it, feeds frames and drops it. */
 export class FakeWebSocket implements WebSocketLike {
@@ -12,7 +15,21 @@ export class FakeWebSocket implements WebSocketLike {
   terminated = false;
   private readonly listeners = new Map<string, Listener[]>();
 
-  constructor(readonly url: string) {}
+  readonly url: string;
+  readonly protocols: string | string[] | undefined;
+  readonly options: WebSocketClientOptionsLike | undefined;
+  /** How many arguments the SDK passed to the constructor (1 unless it presents credentials). */
+  readonly argumentCount: number;
+
+  constructor(...args: WebSocketArguments) {
+    [this.url, this.protocols, this.options] = args;
+    this.argumentCount = args.length;
+  }
+
+  /** The `?access_token=` query parameter, if any. */
+  get accessToken(): string | null {
+    return new URL(this.url).searchParams.get('access_token');
+  }
 
   addEventListener(type: 'message', listener: (event: MessageEventLike) => void): void;
   addEventListener(type: 'close', listener: (event: CloseEventLike) => void): void;
@@ -74,8 +91,8 @@ export class FakeWebSocket implements WebSocketLike {
 export function fakeWebSocketClass(): { WebSocket: WebSocketConstructor; sockets: FakeWebSocket[] } {
   const sockets: FakeWebSocket[] = [];
   class Recorded extends FakeWebSocket {
-    constructor(url: string) {
-      super(url);
+    constructor(...args: WebSocketArguments) {
+      super(...args);
       sockets.push(this);
     }
   }

@@ -1,5 +1,6 @@
-import type { Envelope, PublishRequest } from '@herald/contracts';
-import { ClientErrorCode, HeraldError } from '../herald-error';
+import { Envelope, ErrorCode, PublishRequest } from '@herald/contracts';
+import { authHeaders, Credentials, isPromiseLike, ResolvedCredentials } from '../auth/credentials';
+import { ClientErrorCode, HeraldError, isHeraldError, parseRetryAfter } from '../herald-error';
 import type { StatsRecorder } from '../stats/transport-stats';
 import type { ResolvedOptions } from '../transport-options';
 import { parseEnvelope } from '../wire/parse-delivery';
@@ -21,17 +22,44 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Do not read a 2xx body (it may be an endless stream): cancel it and answer with `text: ''`. */
   skipSuccessBody?: boolean;
+  /**
+   * Present exactly these credentials (a probe repeating what a socket or
+   * EventSource presented); by default they are resolved afresh for the request.
+   */
+  credentials?: ResolvedCredentials;
+}
+
+/** Settles like `promise`, or rejects as soon as `signal` aborts (a provider cannot be cancelled, only stopped waiting for). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**
- * fetch with the SDK's rules: every request has a deadline, counts in the
- * transport's statistics, and anything but a 2xx or 304 answer becomes a
- * `HeraldError` (a problem+json body's `code` is kept).
+ * fetch with the SDK's rules: every request has a deadline (which also bounds
+ * an asynchronous token provider), carries the credentials (`Authorization:
+ * Bearer` or `X-Api-Key`), counts in the transport's statistics, and anything
+ * but a 2xx or 304 answer becomes a `HeraldError` (a problem+json body's `code`
+ * is kept, a readable `Retry-After` becomes `retryAfterMs`).
  */
 export class HttpClient {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly stats: StatsRecorder,
+    private readonly credentials: Credentials = new Credentials(undefined),
   ) {}
 
   /** `baseUrl + path`, with the query parameters that are defined. */
@@ -58,9 +86,12 @@ export class HttpClient {
     if (request.signal?.aborted) controller.abort();
     this.stats.request();
     try {
+      let credentials = request.credentials ?? this.credentials.resolve();
+      if (isPromiseLike(credentials)) credentials = await untilAborted(Promise.resolve(credentials), controller.signal);
+      const auth = authHeaders(credentials);
       const response = await this.options.fetch(url, {
         method: request.method ?? 'GET',
-        headers: request.headers,
+        headers: Object.keys(auth).length === 0 ? request.headers : { ...request.headers, ...auth },
         body: request.body,
         signal: controller.signal,
       });
@@ -74,9 +105,9 @@ export class HttpClient {
       const text = response.status === 304 ? '' : await response.text();
       this.stats.frame(text.length);
       if (success) return { status: response.status, text, contentType };
-      throw HeraldError.fromHttp(response.status, text);
+      throw HeraldError.fromHttp(response.status, text, parseRetryAfter(response.headers.get('retry-after'), timers.now()));
     } catch (error) {
-      if (error instanceof HeraldError) throw error;
+      if (isHeraldError(error)) throw error;
       if (timedOut) {
         throw new HeraldError(0, ClientErrorCode.Timeout, `no answer from ${stripQuery(url)} within ${request.timeoutMs} ms`, { cause: error });
       }
@@ -88,15 +119,27 @@ export class HttpClient {
     }
   }
 
-  /** `POST /api/topics/{topic}/events`; resolves with the stored envelope (HTTP 201). */
+  /**
+   * `POST /api/topics/{topic}/events`; resolves with the stored envelope (HTTP 201).
+   * A 401 `token_expired` is answered before anything is stored, so with a
+   * token provider the publish is sent once more with a fresh token.
+   */
   async publish(topic: string, data: unknown, type?: string): Promise<Envelope> {
     const body: PublishRequest = type === undefined ? { data } : { type, data };
-    const answer = await this.send(this.url(`/api/topics/${encodeURIComponent(topic)}/events`), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      timeoutMs: this.options.requestTimeoutMs,
-    });
+    const send = () =>
+      this.send(this.url(`/api/topics/${encodeURIComponent(topic)}/events`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs: this.options.requestTimeoutMs,
+      });
+    let answer: HttpAnswer;
+    try {
+      answer = await send();
+    } catch (error) {
+      if (!(isHeraldError(error) && error.code === ErrorCode.TokenExpired && this.credentials.expire())) throw error;
+      answer = await send();
+    }
     return parseEnvelope(parseJson(answer.text, 'publish answer'), 'publish answer');
   }
 }

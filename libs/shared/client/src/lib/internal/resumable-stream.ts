@@ -16,7 +16,22 @@ export interface ResumableStreamConfig {
   options: ResolvedOptions;
   stats: StatsRecorder;
   setState(state: ConnectionState): void;
+  /**
+   * The server said the token expired: arrange for the next link to present a
+   * fresh one. Returns false when nothing fresher can be had (no provider).
+   */
+  refreshToken?(): boolean;
 }
+
+/**
+ * Token expiries in a row (each link failing within `SHORT_LIVED_LINK_MS` of
+ * opening, or before it) after which the stream gives up: the provider keeps
+ * handing out tokens the server already considers expired.
+ */
+export const MAX_TOKEN_EXPIRIES_IN_A_ROW = 3;
+
+/** A link that lived at least this long before its token expired ends any run of expiries. */
+export const SHORT_LIVED_LINK_MS = 1_000;
 
 /** Errors meaning "this endpoint is not Herald's / not reachable this way" rather than "your request is wrong". */
 function endpointMissing(error: HeraldError): boolean {
@@ -37,6 +52,13 @@ function endpointMissing(error: HeraldError): boolean {
  *   are neither lost nor repeated across reconnects;
  * - retryable failures reconnect after `backoffDelay(failures since the last open)`;
  * - `invalid_cursor` restarts at once from "now", and the next delivery carries `reset: true`;
+ * - `token_expired` (WS close 4001, SSE `close` event, HTTP 401) with a token
+ *   provider: the provider is asked for a fresh token and the next link starts
+ *   at once from the last cursor, without counting as a failure; should tokens
+ *   keep expiring right away, later attempts back off and the
+ *   `MAX_TOKEN_EXPIRIES_IN_A_ROW`-th ends the stream with the 401. Without a
+ *   provider, `token_expired` ends the stream like any other 401;
+ * - the delay before a retry is at least the server's `Retry-After` (429, 503) when it was readable;
  * - other errors end the stream with that `HeraldError`; so does a link that
  *   never opened within `connectAttempts` attempts (code `unavailable`);
  * - unsubscribing closes the current link and cancels a pending reconnect.
@@ -49,6 +71,9 @@ export function resumableStream(config: ResumableStreamConfig): Observable<Deliv
     let resetPending = false;
     let failures = 0;
     let everOpened = false;
+    /** When the current link opened (undefined until it does). */
+    let openedAt: number | undefined;
+    let expiriesInARow = 0;
     let link: Link | undefined;
     let generation = 0;
     let retryTimer: TimerHandle | undefined;
@@ -85,8 +110,30 @@ export function resumableStream(config: ResumableStreamConfig): Observable<Deliv
       retryTimer = timers.setTimeout(connect, delayMs);
     };
 
+    const onTokenExpired = (error: HeraldError): void => {
+      const lived = openedAt === undefined ? 0 : timers.now() - openedAt;
+      if (lived >= SHORT_LIVED_LINK_MS) expiriesInARow = 0;
+      expiriesInARow++;
+      if (!config.refreshToken?.() || expiriesInARow >= MAX_TOKEN_EXPIRIES_IN_A_ROW) {
+        finish(error);
+        return;
+      }
+      config.stats.reconnect();
+      if (expiriesInARow === 1) {
+        // The expected case: the token ran out. Resume at once with a fresh one.
+        scheduleConnect(0, failures + 1, `${error.detail}; reconnecting with a fresh token`);
+        return;
+      }
+      failures++;
+      scheduleConnect(backoffDelay(failures, backoff, random), failures, `${error.detail} again; retrying with a fresh token`);
+    };
+
     const onFailure = (error: HeraldError): void => {
       stopLink();
+      if (error.code === ErrorCode.TokenExpired) {
+        onTokenExpired(error);
+        return;
+      }
       if (error.code === ErrorCode.InvalidCursor && since !== undefined && since !== SINCE_EARLIEST) {
         // The server will never accept this cursor: start over from "now" and say so.
         since = undefined;
@@ -114,11 +161,12 @@ export function resumableStream(config: ResumableStreamConfig): Observable<Deliv
         return;
       }
       config.stats.reconnect();
-      scheduleConnect(backoffDelay(failures, backoff, random), failures, error.detail);
+      scheduleConnect(Math.max(backoffDelay(failures, backoff, random), error.retryAfterMs ?? 0), failures, error.detail);
     };
 
     function connect(): void {
       retryTimer = undefined;
+      openedAt = undefined;
       const gen = ++generation;
       const live = (): boolean => !finished && gen === generation;
       const handlers: LinkHandlers = {
@@ -126,6 +174,7 @@ export function resumableStream(config: ResumableStreamConfig): Observable<Deliv
           if (!live()) return;
           failures = 0;
           everOpened = true;
+          openedAt = timers.now();
           config.setState({ status: 'open' });
         },
         delivery: (delivery) => {

@@ -1,4 +1,6 @@
-import { ClientErrorCode, HeraldError, toHeraldError } from '../herald-error';
+import { ErrorCode } from '@herald/contracts';
+import { ResolvedCredentials, whenResolved } from '../auth/credentials';
+import { ClientErrorCode, HeraldError, isServerErrorCode, toHeraldError } from '../herald-error';
 import type { Link, LinkHandlers } from '../internal/link';
 import type { TimerHandle } from '../timers';
 import { TransportBase } from '../transport-base';
@@ -28,9 +30,19 @@ import { EVENT_SOURCE_CLOSED, EventSourceLike, MessageEventLike } from './event-
  * watchdog covers connecting only.
  *
  * Why a failure is what it is: EventSource never says why it failed, so after
- * a terminal failure the link repeats the request with fetch and reads the
- * status and problem document (`invalid_cursor` → restart from now with a
- * reset; other 4xx → error).
+ * a terminal failure the link repeats the request with fetch (presenting the
+ * same credentials) and reads the status and problem document
+ * (`invalid_cursor` → restart from now with a reset; `token_expired` → refresh
+ * and resume; 429 → back off at least `Retry-After`; other 4xx → error).
+ *
+ * Credentials: EventSource cannot set headers, so a token travels as
+ * `?access_token=` (resolved afresh for every EventSource this transport
+ * creates; the start-cursor poll and the diagnosis send it as
+ * `Authorization: Bearer`). When it expires the server ends the stream with a
+ * `close` event (`token_expired`, `id` = the latest cursor): the link closes
+ * the EventSource before it can retry with the stale token and the stream
+ * resumes at once from that cursor with a fresh token. API keys have no query
+ * form, so with `auth.apiKey` this transport is `unavailable`.
  */
 export class SseTransport extends TransportBase {
   constructor(options: TransportOptions) {
@@ -42,6 +54,13 @@ export class SseTransport extends TransportBase {
     if (!EventSourceImpl) {
       throw new HeraldError(0, ClientErrorCode.Unavailable, 'no EventSource available: pass options.EventSource (e.g. the `eventsource` package in Node)');
     }
+    if (this.credentials.kind === 'apiKey') {
+      throw new HeraldError(
+        0,
+        ClientErrorCode.Unavailable,
+        'SSE cannot present an API key (EventSource cannot set headers and keys have no query form): use the ws, long-poll or poll transport',
+      );
+    }
     const { timers, heartbeatTimeoutMs, requestTimeoutMs } = this.options;
     const controller = new AbortController();
     let cursor = since;
@@ -51,7 +70,8 @@ export class SseTransport extends TransportBase {
     let closed = false;
     let watchdog: TimerHandle | undefined;
 
-    const streamUrl = (): string => this.http.url('/api/sse', { topics: topics.join(','), since: cursor });
+    const streamUrl = (accessToken?: string): string =>
+      this.http.url('/api/sse', { topics: topics.join(','), since: cursor, access_token: accessToken });
     const fail = (error: unknown, detail: string): void => {
       if (!closed) handlers.fail(toHeraldError(error, detail));
     };
@@ -77,13 +97,14 @@ export class SseTransport extends TransportBase {
       watchdog = undefined;
     };
 
-    /** After EventSource gave up: ask the same URL with fetch to learn why. */
-    const diagnose = async (): Promise<void> => {
+    /** After EventSource gave up: ask the same URL, with the same credentials (as a header), with fetch to learn why. */
+    const diagnose = async (credentials: ResolvedCredentials): Promise<void> => {
       const answer = await this.http.send(streamUrl(), {
         headers: { accept: 'text/event-stream' },
         timeoutMs: requestTimeoutMs,
         signal: controller.signal,
         skipSuccessBody: true,
+        credentials,
       });
       if (closed) return;
       if (!answer.contentType.startsWith('text/event-stream')) {
@@ -92,18 +113,29 @@ export class SseTransport extends TransportBase {
       throw new HeraldError(0, ClientErrorCode.NetworkError, 'EventSource failed, though the stream endpoint answers');
     };
 
+    /** Opens an EventSource with fresh credentials (the watchdog also bounds an asynchronous token provider). */
     const start = (): void => {
+      armWatchdog('stream');
+      whenResolved(
+        () => this.credentials.resolve(),
+        (credentials) => {
+          if (!closed) openSource(credentials);
+        },
+        (error: unknown) => fail(error, 'SSE credentials'),
+      );
+    };
+
+    const openSource = (credentials: ResolvedCredentials): void => {
       this.recorder.request();
       let es: EventSourceLike;
       try {
-        es = new EventSourceImpl(streamUrl());
+        es = new EventSourceImpl(streamUrl(credentials.bearer));
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
         fail(new HeraldError(0, ClientErrorCode.Unavailable, `cannot create EventSource: ${detail}`, { cause: error }), 'SSE');
         return;
       }
       source = es;
-      armWatchdog('stream');
       es.addEventListener('open', () => {
         if (closed) return;
         disarmWatchdog();
@@ -131,11 +163,28 @@ export class SseTransport extends TransportBase {
           handlers.delivery(delivery);
         }),
       );
+      es.addEventListener(
+        'close',
+        guard((event) => {
+          // The server ends the stream (today: the credentials expired). Close the EventSource
+          // before it retries with what it has, take the cursor, and let the stream decide.
+          es.close();
+          const body = parseJson(event.data, 'SSE close data');
+          const code = isRecord(body) ? body['code'] : undefined;
+          const message = isRecord(body) && typeof body['message'] === 'string' ? body['message'] : 'the server ended the stream';
+          if (event.lastEventId) {
+            cursor = parseCursor(event.lastEventId, 'SSE close id');
+            handlers.delivery({ events: [], cursor });
+          }
+          if (code === ErrorCode.TokenExpired) throw new HeraldError(401, ErrorCode.TokenExpired, message);
+          throw new HeraldError(0, ClientErrorCode.ConnectionClosed, `SSE stream closed by the server (${isServerErrorCode(code) ? code : 'no code'}): ${message}`);
+        }),
+      );
       es.addEventListener('error', () => {
         if (closed) return;
         if (es.readyState === EVENT_SOURCE_CLOSED) {
           disarmWatchdog();
-          diagnose().catch((error: unknown) => fail(error, 'SSE failed'));
+          diagnose(credentials).catch((error: unknown) => fail(error, 'SSE failed'));
         } else if (!opened || retrying) {
           fail(new HeraldError(0, ClientErrorCode.NetworkError, opened ? 'SSE connection lost and not restored' : 'SSE connection failed'), 'SSE');
         } else {

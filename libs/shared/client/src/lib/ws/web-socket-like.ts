@@ -19,6 +19,19 @@ export interface WebSocketLike {
   addEventListener(type: 'open' | 'error', listener: (event: unknown) => void): void;
 }
 
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/**
+ * The third constructor argument of Node's `ws` package, which the SDK passes
+ * only to send an API key header. Browsers' (and undici's) `WebSocket` take two
+ * arguments and ignore a third, so they cannot present an API key.
+ */
+export interface WebSocketClientOptionsLike {
+  headers?: Record<string, string>;
+}
+
+/**
+ * The browser's `new WebSocket(url, protocols)` (and `ws`'s, which takes
+ * `options` third). A constructor that takes fewer arguments fits too.
+ */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[], options?: WebSocketClientOptionsLike) => WebSocketLike;
 
 export const WS_OPEN = 1;

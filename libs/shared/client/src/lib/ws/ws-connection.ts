@@ -1,10 +1,12 @@
-import type { ClientFrame, DeliveryFrame, Envelope, ErrorFrame, SubscribedFrame, UnsubscribedFrame } from '@herald/contracts';
-import { ClientErrorCode, HeraldError, toHeraldError } from '../herald-error';
+import { ClientFrame, DeliveryFrame, Envelope, ErrorCode, ErrorFrame, SubscribedFrame, UnsubscribedFrame, WsCloseCode } from '@herald/contracts';
+import { Credentials, isPromiseLike, ResolvedCredentials } from '../auth/credentials';
+import { ClientErrorCode, HeraldError, isHeraldError, statusOfServerCode, toHeraldError } from '../herald-error';
 import type { StatsRecorder } from '../stats/transport-stats';
 import type { TimerHandle } from '../timers';
 import type { ResolvedOptions } from '../transport-options';
 import { parseServerFrame } from '../wire/parse-server-frame';
 import { CloseEventLike, WebSocketConstructor, WebSocketLike, WS_OPEN } from './web-socket-like';
+import { openWebSocket, wsHandshake } from './ws-handshake';
 
 /** Frames a WsConnection hands to its owner (acks, pongs and heartbeats it handles itself). */
 export type SessionFrame = SubscribedFrame | UnsubscribedFrame | DeliveryFrame | ErrorFrame;
@@ -17,9 +19,26 @@ export interface WsConnectionEvents {
   /**
    * The connection is gone — closed by the peer or the network, silent for
    * `heartbeatTimeoutMs`, or it broke protocol. Never called after `close()`.
+   * A close with 4001 is reported as 401 `token_expired`; a refused handshake
+   * with what the probe learned (401, 403, 429), if anything.
    */
   lost(error: HeraldError): void;
 }
+
+/**
+ * Asks Herald over HTTP, presenting the credentials a refused handshake
+ * presented, why it refused: rejects with the `HeraldError` HTTP gets, resolves
+ * when HTTP sees nothing wrong. (Browsers never show why an upgrade failed.)
+ */
+export type HandshakeProbe = (credentials: ResolvedCredentials, signal: AbortSignal) => Promise<unknown>;
+
+export interface WsConnectionAuth {
+  credentials: Credentials;
+  probe?: HandshakeProbe;
+}
+
+/** Statuses a probe may explain a refused handshake with: authentication, authorization, rate limits. */
+const PROBE_EXPLAINS: ReadonlySet<number> = new Set([401, 403, 429]);
 
 /** Every publish `ref` starts with this, so late answers are recognised as such. */
 const PUBLISH_REF_PREFIX = 'pub-';
@@ -41,6 +60,10 @@ function canTerminate(socket: WebSocketLike): socket is WebSocketLike & Terminab
 /**
  * One WebSocket to Herald. Guarantees:
  *
+ * - credentials are resolved before the socket is made (synchronously when
+ *   the token is static or the provider returns a string) and presented as
+ *   `wsHandshake` says; a handshake the server refuses (the socket closes
+ *   before it opens) is explained by the probe, since no WebSocket API shows the status;
  * - every text frame is parsed strictly; a binary, malformed or unknown frame
  *   ends the connection with a `protocol_error` (never dropped silently);
  * - dead-link detection: any frame counts as a sign of life; after half of
@@ -51,39 +74,60 @@ function canTerminate(socket: WebSocketLike): socket is WebSocketLike & Terminab
  *   connection ends (then it is not known whether the server stored it).
  */
 export class WsConnection {
-  private readonly socket: WebSocketLike;
+  /** Undefined while an asynchronous token provider is being asked. */
+  private socket: WebSocketLike | undefined;
+  private presented: ResolvedCredentials = {};
   private readonly pending = new Map<string, PendingAck>();
   private readonly outbox: string[] = [];
   private closed = false;
+  private opened = false;
+  /** The handshake was refused and the probe is asking why: socket events are over, pending publishes wait for the answer. */
+  private diagnosing: AbortController | undefined;
   private lastFrameAt: number;
   private pingSent = false;
   private watchdog: TimerHandle | undefined;
   private nextRef = 0;
+  private readonly probe: HandshakeProbe | undefined;
 
+  /** Throws (like the WebSocket constructor) when credentials or the socket fail synchronously. */
   constructor(
-    url: string,
-    WebSocketImpl: WebSocketConstructor,
+    private readonly url: string,
+    private readonly WebSocketImpl: WebSocketConstructor,
     private readonly options: ResolvedOptions,
     private readonly stats: StatsRecorder,
+    auth: WsConnectionAuth,
     private readonly events: WsConnectionEvents,
   ) {
+    this.probe = auth.probe;
     this.stats.request();
-    this.socket = new WebSocketImpl(url);
     this.lastFrameAt = options.timers.now();
+    const credentials = auth.credentials.resolve();
+    if (isPromiseLike(credentials)) {
+      credentials.then(
+        (resolved) => {
+          if (this.closed) return;
+          try {
+            this.connect(resolved);
+          } catch (error) {
+            const detail = error instanceof Error ? error.message : String(error);
+            this.fail(new HeraldError(0, ClientErrorCode.Unavailable, `cannot create WebSocket: ${detail}`, { cause: error }));
+          }
+        },
+        (error: unknown) => this.fail(toHeraldError(error, 'WebSocket credentials')),
+      );
+    } else {
+      this.connect(credentials);
+    }
+    // Bounds the handshake, and an asynchronous token provider before it.
     this.scheduleWatchdog(options.heartbeatTimeoutMs / 2);
-    this.socket.addEventListener('open', () => this.onOpen());
-    this.socket.addEventListener('message', (event) => this.onMessage(event.data));
-    this.socket.addEventListener('close', (event) => this.onClose(event));
-    // An `error` event is always followed by `close`, which does the work.
-    this.socket.addEventListener('error', () => undefined);
   }
 
   get isOpen(): boolean {
-    return !this.closed && this.socket.readyState === WS_OPEN;
+    return !this.closed && this.diagnosing === undefined && this.socket?.readyState === WS_OPEN;
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || this.diagnosing !== undefined;
   }
 
   /** Publishes awaiting an answer. */
@@ -95,7 +139,7 @@ export class WsConnection {
   send(frame: ClientFrame): void {
     if (this.closed) return;
     const text = JSON.stringify(frame);
-    if (this.socket.readyState === WS_OPEN) this.socket.send(text);
+    if (this.socket?.readyState === WS_OPEN) this.socket.send(text);
     else this.outbox.push(text);
   }
 
@@ -117,21 +161,38 @@ export class WsConnection {
     if (this.closed) return;
     this.shutDown(new HeraldError(0, ClientErrorCode.ConnectionClosed, `WebSocket closed by the client (${reason})`));
     try {
-      this.socket.close(1000, reason);
+      this.socket?.close(1000, reason);
     } catch {
       // Already closing: nothing left to do.
     }
   }
 
+  private connect(credentials: ResolvedCredentials): void {
+    this.presented = credentials;
+    const socket = openWebSocket(this.WebSocketImpl, wsHandshake(this.url, credentials));
+    this.socket = socket;
+    socket.addEventListener('open', () => this.onOpen());
+    socket.addEventListener('message', (event) => this.onMessage(event.data));
+    socket.addEventListener('close', (event) => this.onClose(event));
+    // An `error` event is always followed by `close`, which does the work.
+    socket.addEventListener('error', () => undefined);
+  }
+
+  /** Socket events matter only while the connection is neither finished nor being diagnosed. */
+  private get active(): boolean {
+    return !this.closed && this.diagnosing === undefined;
+  }
+
   private onOpen(): void {
-    if (this.closed) return;
+    if (!this.active || !this.socket) return;
+    this.opened = true;
     this.lastFrameAt = this.options.timers.now();
     for (const text of this.outbox.splice(0)) this.socket.send(text);
     this.events.open();
   }
 
   private onMessage(data: unknown): void {
-    if (this.closed) return;
+    if (!this.active) return;
     this.lastFrameAt = this.options.timers.now();
     this.pingSent = false;
     if (typeof data !== 'string') {
@@ -158,7 +219,7 @@ export class WsConnection {
         const { ref, code, message } = frame.data;
         if (ref !== undefined && ref.startsWith(PUBLISH_REF_PREFIX)) {
           // Answers a publish; one that already timed out is settled and the answer is moot.
-          this.settle(ref, (ack) => ack.reject(new HeraldError(0, code, message)));
+          this.settle(ref, (ack) => ack.reject(new HeraldError(statusOfServerCode(code), code, message)));
           return;
         }
         this.events.frame(frame);
@@ -170,30 +231,62 @@ export class WsConnection {
   }
 
   private onClose(event: CloseEventLike): void {
-    if (this.closed) return;
-    const error = new HeraldError(0, ClientErrorCode.ConnectionClosed, `WebSocket closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`);
+    if (!this.active) return;
+    const detail = `WebSocket closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`;
+    const error = new HeraldError(0, ClientErrorCode.ConnectionClosed, detail);
+    if (!this.opened && this.probe) {
+      this.diagnose(this.probe, error);
+      return;
+    }
+    // Pending publishes may or may not have been stored: they fail as `connection_closed` either way.
     this.shutDown(error);
-    this.events.lost(error);
+    this.events.lost(event.code === WsCloseCode.TokenExpired ? new HeraldError(401, ErrorCode.TokenExpired, `the credentials expired: ${detail}`) : error);
+  }
+
+  /** The handshake was refused: ask over HTTP why, then report that (or the close itself when HTTP sees nothing wrong). */
+  private diagnose(probe: HandshakeProbe, closeError: HeraldError): void {
+    const controller = new AbortController();
+    this.diagnosing = controller;
+    this.clearWatchdog();
+    const explained = (found: unknown): HeraldError => (isHeraldError(found) && PROBE_EXPLAINS.has(found.status) ? found : closeError);
+    let answer: Promise<HeraldError>;
+    try {
+      answer = probe(this.presented, controller.signal).then(() => closeError, explained);
+    } catch (error) {
+      answer = Promise.resolve(explained(error));
+    }
+    void answer.then((error) => {
+      if (this.closed || this.diagnosing !== controller) return;
+      this.diagnosing = undefined;
+      this.shutDown(error);
+      this.events.lost(error);
+    });
   }
 
   /** Drops the connection at once (a dead or misbehaving link) and reports it lost. */
   private fail(error: HeraldError): void {
-    if (this.closed) return;
+    if (!this.active) return;
     this.shutDown(error);
     try {
       // Node's `ws` can drop the TCP connection without waiting for a close handshake a dead peer will never answer.
-      if (canTerminate(this.socket)) this.socket.terminate();
-      else this.socket.close(1000, error.code);
+      if (this.socket && canTerminate(this.socket)) this.socket.terminate();
+      else this.socket?.close(1000, error.code);
     } catch {
       // Already closing.
     }
     this.events.lost(error);
   }
 
-  private shutDown(error: HeraldError): void {
-    this.closed = true;
+  private clearWatchdog(): void {
     if (this.watchdog !== undefined) this.options.timers.clearTimeout(this.watchdog);
     this.watchdog = undefined;
+  }
+
+  private shutDown(error: HeraldError): void {
+    this.closed = true;
+    this.diagnosing?.abort();
+    this.diagnosing = undefined;
+    this.clearWatchdog();
     this.outbox.length = 0;
     for (const ref of [...this.pending.keys()]) this.settle(ref, (ack) => ack.reject(error));
   }
@@ -212,14 +305,14 @@ export class WsConnection {
 
   private checkAlive(): void {
     this.watchdog = undefined;
-    if (this.closed) return;
+    if (!this.active) return;
     const timeout = this.options.heartbeatTimeoutMs;
     const idle = this.options.timers.now() - this.lastFrameAt;
     if (idle >= timeout) {
       this.fail(new HeraldError(0, ClientErrorCode.Timeout, `no frame from the server for ${idle} ms (heartbeat timeout ${timeout} ms)`));
       return;
     }
-    if (idle >= timeout / 2 && !this.pingSent && this.socket.readyState === WS_OPEN) {
+    if (idle >= timeout / 2 && !this.pingSent && this.socket?.readyState === WS_OPEN) {
       this.pingSent = true;
       this.send({ event: 'ping', data: { ref: 'keepalive' } });
     }
