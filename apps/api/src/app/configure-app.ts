@@ -5,7 +5,7 @@ import express from 'express';
 import { isUtf8 } from 'node:buffer';
 import helmet from 'helmet';
 import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
-import { HeraldWsAdapter, problem, ProblemDetailsFilter, UpgradeAdmission } from '@herald/transports';
+import { HeraldWsAdapter, problem, ProblemDetailsFilter, TransportMetrics, UpgradeAdmission } from '@herald/transports';
 import type { HeraldConfig } from './config';
 
 /** Room for `{"type": ..., "data": ...}` around the largest allowed `data`. */
@@ -56,7 +56,7 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'Last-Event-ID', 'If-None-Match', 'X-Request-Id'],
-    exposedHeaders: ['ETag', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
     maxAge: 600,
   });
   app.use(
@@ -70,7 +70,8 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
     }),
   );
   app.use(bodyErrors);
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  const metrics = app.get(TransportMetrics, { strict: false });
+  app.useGlobalFilters(new ProblemDetailsFilter((problem) => metrics.rejected(problem.code)));
   const admission = app.get(UpgradeAdmission, { strict: false });
   app.useWebSocketAdapter(
     new HeraldWsAdapter(
