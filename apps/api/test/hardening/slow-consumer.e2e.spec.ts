@@ -68,6 +68,9 @@ describe('slow consumers are disconnected with a reason; memory stays bounded; f
     slowSseResponse?.resume();
     await eventually(() => slowSseEnded, 'slow SSE stream ended', 10_000);
 
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('herald_slow_consumer_disconnects_total{transport="ws"} 1');
+    expect(metrics).toContain('herald_slow_consumer_disconnects_total{transport="sse"} 1');
     const ids = (list: { id: string }[]) => list.map((e) => Number(e.id));
     const expected = Array.from({ length: EVENTS }, (_, i) => i + 1);
     expect(ids(fastWs.deliveries())).toEqual(expected);

@@ -17,3 +17,4 @@ export * from './lib/limits/connection-limiter';
 export * from './lib/limits/rate-limiter';
 export * from './lib/limits/upgrade-admission';
 export * from './lib/limits/client-address';
+export * from './lib/metrics/transport-metrics';

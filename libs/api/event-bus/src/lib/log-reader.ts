@@ -40,6 +40,13 @@ const REPLAY_PAGE = 500;
  * oldest retained event and sets `reset`.
  */
 export class LogReader {
+  /**
+   * Cursor after each event for a subscription to that event's topic alone. It is the same for
+   * every such subscriber (the common case), so it is encoded once per event, not once per
+   * subscriber; entries go with their events.
+   */
+  private readonly singleTopicCursors = new WeakMap<StoredEvent, string>();
+
   constructor(private readonly bus: EventBus) {}
 
   /** Parses a `since` value; throws `InvalidCursorError` for a value Herald did not issue. */
@@ -54,11 +61,25 @@ export class LogReader {
   }
 
   /**
+   * The cursor after `event` for a subscriber of its topic alone, i.e. `encode([[event.topic,
+   * event.position]])`, computed once per event however many subscribers ask.
+   */
+  cursorAfter(event: StoredEvent): string {
+    let cursor = this.singleTopicCursors.get(event);
+    if (cursor === undefined) {
+      cursor = encodeCursor(this.bus.epoch, [[event.topic, event.position]]);
+      this.singleTopicCursors.set(event, cursor);
+    }
+    return cursor;
+  }
+
+  /**
    * The cursor after each event of a batch (SSE needs one per message): the
    * batch's positions, rewound to just before each topic's first event in it,
    * then advanced event by event.
    */
   cursorsAfterEach(batch: Batch): string[] {
+    if (batch.positions.size === 1) return batch.events.map((event) => this.cursorAfter(event));
     const positions = new Map(batch.positions);
     const seen = new Set<string>();
     for (const event of batch.events) {

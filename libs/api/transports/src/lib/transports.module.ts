@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Authenticator, OpenAccessAuthenticator } from '@herald/security';
 import { AuthGuard } from './auth/auth.guard';
+import { MetricsController } from './metrics/metrics.controller';
+import { TransportMetrics } from './metrics/transport-metrics';
 import { AdmissionGuard } from './limits/admission.guard';
 import { ConnectionLimiter } from './limits/connection-limiter';
 import { RateLimiter } from './limits/rate-limiter';
@@ -36,12 +38,13 @@ export class TransportsModule {
   static register(config: TransportsModuleConfig = {}): DynamicModule {
     return {
       module: TransportsModule,
-      controllers: [PublishController, PollController, LongPollController, SseController],
+      controllers: [PublishController, PollController, LongPollController, SseController, MetricsController],
       providers: [
         { provide: TransportOptions, useValue: config.options ?? new TransportOptions() },
         { provide: Authenticator, useFactory: config.authenticator ?? (() => new OpenAccessAuthenticator()) },
         { provide: RateLimiter, useFactory: (options: TransportOptions) => new RateLimiter(options), inject: [TransportOptions] },
         ConnectionLimiter,
+        TransportMetrics,
         UpgradeAdmission,
         // Admission (rates, caps) first, then authentication and authorization.
         { provide: APP_GUARD, useClass: AdmissionGuard },
@@ -53,7 +56,7 @@ export class TransportsModule {
         WsGateway,
         ShutdownService,
       ],
-      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER, Authenticator, UpgradeAdmission, ConnectionLimiter, RateLimiter],
+      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER, Authenticator, UpgradeAdmission, ConnectionLimiter, RateLimiter, TransportMetrics],
     };
   }
 }

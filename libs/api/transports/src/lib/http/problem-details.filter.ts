@@ -28,6 +28,9 @@ export function toProblem(error: unknown): ProblemDetails {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
+  /** `onProblem` sees every answered problem (metrics count them by code). */
+  constructor(private readonly onProblem: (problem: ProblemDetails) => void = () => undefined) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const http = host.switchToHttp();
@@ -35,6 +38,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const body = { ...toProblem(error), instance: request.originalUrl?.split('?')[0] };
     if (body.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    this.onProblem(body);
     if (response.headersSent) {
       response.end();
       return;

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ACCESS_KEY, AccessKind } from '../auth/access.decorator';
+import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { clientAddress } from './client-address';
 import { ConnectionLimiter } from './connection-limiter';
@@ -20,6 +21,7 @@ export class AdmissionGuard implements CanActivate {
     private readonly rates: RateLimiter,
     private readonly connections: ConnectionLimiter,
     private readonly options: TransportOptions,
+    private readonly metrics: TransportMetrics,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -31,7 +33,11 @@ export class AdmissionGuard implements CanActivate {
     this.rates.consume('connect', address);
     if (this.reflector.getAllAndOverride<boolean | undefined>(LONG_LIVED_KEY, targets)) {
       const release = this.connections.acquire(address);
-      context.switchToHttp().getResponse<Response>().once('close', release);
+      const closed = this.metrics.connectionOpened(req.path.endsWith('/sse') ? 'sse' : 'longPoll');
+      context.switchToHttp().getResponse<Response>().once('close', () => {
+        release();
+        closed();
+      });
     }
     return true;
   }

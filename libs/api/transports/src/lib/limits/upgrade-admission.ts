@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { Authenticator, AuthenticationError, extractCredentials } from '@herald/security';
 import { toAuthProblem } from '../auth/auth-errors';
 import { setPrincipal } from '../auth/request-principal';
+import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { clientAddress } from './client-address';
 import { ConnectionLimiter } from './connection-limiter';
@@ -23,6 +24,7 @@ export class UpgradeAdmission {
     private readonly rates: RateLimiter,
     private readonly connections: ConnectionLimiter,
     private readonly options: TransportOptions,
+    private readonly metrics: TransportMetrics,
   ) {}
 
   async admit(req: IncomingMessage): Promise<void> {
@@ -45,5 +47,6 @@ export class UpgradeAdmission {
   connected(socket: WebSocket, req: IncomingMessage): void {
     const release = this.releases.get(req);
     if (release) socket.once('close', release);
+    socket.once('close', this.metrics.connectionOpened('ws'));
   }
 }

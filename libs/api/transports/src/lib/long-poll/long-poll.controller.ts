@@ -11,6 +11,7 @@ import { parseBoundedInt } from '../http/request-params';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
 import { RX_SCHEDULER, RxScheduler } from '../tokens';
+import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { waitForBatch } from './wait-for-batch';
 import { ShutdownService } from '../lifecycle/shutdown.service';
@@ -30,6 +31,7 @@ export class LongPollController {
     private readonly registry: SubscriberRegistry,
     @Inject(RX_SCHEDULER) private readonly scheduler: RxScheduler,
     private readonly shutdown: ShutdownService,
+    private readonly metrics: TransportMetrics,
   ) {}
 
   @Get()
@@ -76,6 +78,7 @@ export class LongPollController {
       if (batch === undefined) return undefined; // the client went away
       res.type('application/json');
       if (batch === null) return deliveryJson([], this.reader.encode(start.positions), false);
+      this.metrics.deliveredBatch('longPoll', batch.events);
       return deliveryJson(batch.events, this.reader.encode(batch.positions), batch.reset);
     } finally {
       detach();

@@ -8,6 +8,7 @@ import { deliveryJson } from '../delivery-json';
 import { parseBoundedInt } from '../http/request-params';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
+import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 
 /**
@@ -22,6 +23,7 @@ export class PollController {
     private readonly reader: LogReader,
     private readonly options: TransportOptions,
     private readonly registry: SubscriberRegistry,
+    private readonly metrics: TransportMetrics,
   ) {}
 
   @Get()
@@ -58,6 +60,7 @@ export class PollController {
     // We decided this answer is not a 304; stop Express's own freshness check
     // (which treats `If-None-Match: *` as fresh) from turning it into one.
     delete req.headers['if-none-match'];
+    this.metrics.deliveredBatch('poll', batch.events);
     res.type('application/json');
     return deliveryJson(batch.events, cursor, reset);
   }

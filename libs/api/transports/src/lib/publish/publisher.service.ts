@@ -5,6 +5,7 @@ import type { Principal } from '@herald/security';
 import { assertCanPublish } from '../auth/auth-errors';
 import { ProblemException } from '../http/problem.exception';
 import { RateLimiter } from '../limits/rate-limiter';
+import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 
 /** Deepest nesting of arrays and objects accepted in `data` (serializing deeper structures risks the stack). */
@@ -34,6 +35,7 @@ export class PublisherService {
     private readonly bus: EventBus,
     private readonly options: TransportOptions,
     private readonly rates: RateLimiter,
+    private readonly metrics: TransportMetrics,
   ) {}
 
   /**
@@ -65,6 +67,8 @@ export class PublisherService {
         `"data" is ${size} bytes as JSON; the most allowed is ${this.options.maxPayloadBytes}`,
       );
     }
-    return this.bus.publish(topic, { type: (type as string | undefined) ?? DEFAULT_EVENT_TYPE, data });
+    const stored = await this.bus.publish(topic, { type: (type as string | undefined) ?? DEFAULT_EVENT_TYPE, data });
+    this.metrics.published();
+    return stored;
   }
 }

@@ -3,23 +3,13 @@ import type { Subscription } from 'rxjs';
 import type WebSocket from 'ws';
 import { WsCloseCode } from '@herald/contracts';
 import { Batch, LogReader, StartPoint } from '@herald/event-bus';
+import type { TransportMetrics } from '../metrics/transport-metrics';
 import { SubscriberRegistry } from '../subscriber-registry';
+import { corkUntilNextTick } from '../tick-cork';
 import { deliveryFrame, sharedDeliveryFrame } from './ws-frames';
 
 /** `ws` send options for a frame passed as a Buffer that is JSON text. */
 const TEXT = { binary: false } as const;
-
-/**
- * Sessions whose TCP socket is corked for the rest of this tick. A burst of events (a client
- * publishing several in one packet, a replay) then leaves in one write per socket instead of one
- * per frame; the sockets are uncorked together on the next tick.
- */
-const corked: WsSession[] = [];
-
-function uncorkAll(): void {
-  for (let i = 0; i < corked.length; i++) corked[i].uncork();
-  corked.length = 0;
-}
 
 interface Group {
   readonly topics: Set<string>;
@@ -39,13 +29,14 @@ export class WsSession {
   private readonly groups = new Set<Group>();
   private readonly detachers = new Map<string, () => void>();
   private closed = false;
-  private isCorked = false;
 
   constructor(
     readonly socket: WebSocket,
     private readonly reader: LogReader,
     private readonly registry: SubscriberRegistry,
     private readonly maxBufferedBytes: number,
+    /** Counts what this socket delivers and why it was dropped (metrics); O(1) per batch. */
+    private readonly metrics?: TransportMetrics,
   ) {}
 
   get topics(): string[] {
@@ -87,31 +78,17 @@ export class WsSession {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.maxBufferedBytes) {
       this.socket.close(WsCloseCode.SlowConsumer, 'slow consumer: resume from your last cursor');
+      this.metrics?.slowConsumer('ws');
       this.dispose();
       return;
     }
     this.socket.send(frame, TEXT);
   }
 
-  /** Ends this tick's cork (see `corked`). */
-  uncork(): void {
-    this.isCorked = false;
-    (this.socket as unknown as { _socket?: Socket })._socket?.uncork();
-  }
-
-  /** Holds this socket's writes until the end of the tick, so the frames sent meanwhile go out together. */
-  private cork(): void {
-    if (this.isCorked) return;
-    const tcp = (this.socket as unknown as { _socket?: Socket })._socket;
-    if (!tcp || typeof tcp.cork !== 'function') return;
-    tcp.cork();
-    this.isCorked = true;
-    if (corked.push(this) === 1) process.nextTick(uncorkAll);
-  }
-
   /** Sends a batch from the bus, advancing the socket's cursor. */
   private deliver(batch: Batch): void {
-    this.cork();
+    // Frames sent to this socket for the rest of the tick leave in one write.
+    corkUntilNextTick((this.socket as unknown as { _socket?: Socket })._socket);
     const events = batch.events;
     if (events.length === 1 && !batch.reset && this.positions.size === 1) {
       // The common case: one live event on a single-topic socket. Its frame is the same for
@@ -120,6 +97,7 @@ export class WsSession {
       if (this.positions.has(event.topic)) {
         this.positions.set(event.topic, event.position);
         this.send(sharedDeliveryFrame(event, this.reader));
+        this.metrics?.deliveredBatch('ws', events);
         return;
       }
     }
@@ -127,6 +105,7 @@ export class WsSession {
       if (this.positions.has(topic)) this.positions.set(topic, position);
     }
     this.send(deliveryFrame(events, this.cursor(), batch.reset));
+    this.metrics?.deliveredBatch('ws', events);
   }
 
   /** Releases every bus subscription and registry count of this socket. */

@@ -29,6 +29,7 @@ import { toProblem } from '../http/problem-details.filter';
 import { PublisherService } from '../publish/publisher.service';
 import { SubscriberRegistry } from '../subscriber-registry';
 import { RX_SCHEDULER, RxScheduler } from '../tokens';
+import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { ackFrame, errorFrame, topicsFrame } from './ws-frames';
 import { WsSession } from './ws-session';
@@ -72,6 +73,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     private readonly registry: SubscriberRegistry,
     private readonly options: TransportOptions,
     @Inject(RX_SCHEDULER) private readonly scheduler: RxScheduler,
+    private readonly metrics: TransportMetrics,
   ) {}
 
   afterInit(server: Server): void {
@@ -81,7 +83,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
   }
 
   handleConnection(socket: WebSocket, req: IncomingMessage): void {
-    const session = new WsSession(socket, this.reader, this.registry, this.options.wsMaxBufferedBytes);
+    const session = new WsSession(socket, this.reader, this.registry, this.options.wsMaxBufferedBytes, this.metrics);
     this.sessions.set(socket, session);
     const principal = principalOf(req);
     this.principals.set(socket, principal);
@@ -193,12 +195,14 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     const issue = result.error.issues[0];
     const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
     const code = validationCode(issue?.path ?? [], body);
+    this.metrics.rejected(code);
     session.send(errorFrame(code, `${path}${issue?.message ?? 'invalid frame'} (expected ${shape})`, refOf(body)));
     return null;
   }
 
   private sendError(session: WsSession, error: unknown, ref?: string): void {
     const problem = toProblem(error);
+    this.metrics.rejected(problem.code);
     if (problem.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     session.send(errorFrame(problem.code, problem.detail, ref));
   }
