@@ -7,7 +7,7 @@ interface Case {
   name: string;
   method?: 'GET' | 'POST' | 'PUT';
   path: string;
-  body?: string | Buffer;
+  body?: string | Blob;
   headers?: Record<string, string>;
   status: number;
   code: string;
@@ -56,7 +56,7 @@ const cases: Case[] = [
   { name: 'publish with no body', ...post('/api/topics/a/events', '', {}), status: 415, code: 'unsupported_media_type' },
   { name: 'publish data nested 65 levels deep', ...post('/api/topics/a/events', `{"data":${'['.repeat(65)}${']'.repeat(65)}}`), status: 400, code: 'invalid_body' },
   { name: 'publish data nested 30,000 levels deep', ...post('/api/topics/a/events', `{"data":${'['.repeat(30_000)}${']'.repeat(30_000)}}`), status: 400, code: 'invalid_body' },
-  { name: 'publish a body that is not valid UTF-8', method: 'POST', path: '/api/topics/a/events', body: Buffer.concat([Buffer.from('{"data":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), headers: { 'content-type': 'application/json' }, status: 400, code: 'invalid_json' },
+  { name: 'publish a body that is not valid UTF-8', method: 'POST', path: '/api/topics/a/events', body: new Blob([new Uint8Array([...Buffer.from('{"data":"'), 0xff, 0xfe, ...Buffer.from('"}')])]), headers: { 'content-type': 'application/json' }, status: 400, code: 'invalid_json' },
   { name: 'publish in an unsupported charset', ...post('/api/topics/a/events', '{"data":1}', { 'content-type': 'application/json; charset=latin9' }), status: 415, code: 'unsupported_media_type' },
   { name: 'an unknown route', path: '/api/nope', status: 404, code: 'not_found' },
   { name: 'a wrong method', method: 'PUT', path: '/api/poll?topics=a', status: 404, code: 'not_found' },
