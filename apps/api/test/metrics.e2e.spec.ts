@@ -36,6 +36,7 @@ describe('Prometheus /metrics', () => {
     expect(value(text, 'herald_delivery_latency_seconds_count{transport="ws"}')).toBeGreaterThanOrEqual(1);
     expect(value(text, 'herald_rejected_total{code="invalid_topic"}')).toBe(1);
     expect(value(text, 'herald_bus_live_subscriptions')).toBe(2);
+    expect(value(text, 'herald_bus_lag_seconds')).toBe(0); // the in-memory bus fans out synchronously
     expect(text).toContain('herald_process_resident_memory_bytes');
 
     sse.close();

@@ -60,6 +60,9 @@ const BACKOFF_MAX_MS = 2_000;
  * - when the last subscriber of a topic leaves, nothing is held for it any more.
  */
 export class LiveReader {
+  /** Publish-to-fan-out delay of the most recent event read, in ms (the bus lag metric). */
+  lastLagMs = 0;
+
   private readonly feeds = new Map<string, Feed>();
   private subscriptions = 0;
   private closed = false;
@@ -275,7 +278,9 @@ export class LiveReader {
           this.options.logger.warn(`[RedisEventBus] skipped stream entry ${id} of ${feed.topic}: no envelope`);
           continue;
         }
-        feed.subject.next(storedFromBody(feed.topic, position, body));
+        const event = storedFromBody(feed.topic, position, body);
+        this.lastLagMs = Math.max(0, Date.now() - event.envelope.ts);
+        feed.subject.next(event);
       }
     }
   }

@@ -308,3 +308,23 @@ describe('RedisEventBus on a real redis-server', () => {
     expect(ioResources()).toEqual(resourcesBefore);
   });
 });
+
+describe('RedisEventBus bus lag', () => {
+  it('reports the publish-to-fan-out delay of the newest live event', async () => {
+    const server = await startRedisTestServer();
+    const keyPrefix = `lag:${Date.now()}:`;
+    // The publisher's clock runs 1.5 s behind, so its events look 1.5 s old on arrival.
+    const publisher = await RedisEventBus.connect({ url: server.url, keyPrefix, now: () => Date.now() - 1500 });
+    const subscriber = await RedisEventBus.connect({ url: server.url, keyPrefix });
+    expect(subscriber.lagSeconds()).toBe(0);
+    const received = firstValueFrom(subscriber.live(['lag']).pipe(take(1), timeout(5000)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await publisher.publish('lag', { type: 't', data: 1 });
+    await received;
+    expect(subscriber.lagSeconds()).toBeGreaterThanOrEqual(1.4);
+    expect(subscriber.lagSeconds()).toBeLessThan(5);
+    await publisher.close();
+    await subscriber.close();
+    await server.stop();
+  });
+});

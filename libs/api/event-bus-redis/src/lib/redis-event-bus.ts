@@ -163,6 +163,11 @@ export class RedisEventBus extends EventBus {
     return this.live$.observe(topics);
   }
 
+  /** Delay between the newest live event's publish (its `ts`, taken by the publishing instance) and its fan-out here. */
+  override lagSeconds(): number {
+    return this.live$.lastLagMs / 1000;
+  }
+
   liveSubscriptionCount(): number {
     return this.live$.subscriptionCount;
   }

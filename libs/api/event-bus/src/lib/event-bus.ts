@@ -71,6 +71,14 @@ export abstract class EventBus {
 
   /** Number of open `live` subscriptions; zero once every subscriber has gone. */
   abstract liveSubscriptionCount(): number;
+
+  /**
+   * Bus lag: seconds between the most recent live event's publish and its fan-out on this
+   * instance. In-process buses hand events over synchronously: 0.
+   */
+  lagSeconds(): number {
+    return 0;
+  }
 }
 
 export function retainedCount(range: TopicRange): number {

@@ -54,6 +54,14 @@ export class TransportMetrics {
       },
     });
     new Gauge({
+      name: 'herald_bus_lag_seconds',
+      help: "Seconds between the newest live event's publish and its fan-out on this instance (0 for the in-memory bus)",
+      registers,
+      collect() {
+        this.set(bus.lagSeconds());
+      },
+    });
+    new Gauge({
       name: 'herald_bus_live_subscriptions',
       help: 'Live subscriptions held on the event bus (returns to 0 when every client has gone)',
       registers,
