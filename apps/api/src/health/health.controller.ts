@@ -1,8 +1,6 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-// Types only: @nestjs/terminus 12 is ESM-only and cannot be loaded by the Jest runtime the e2e tests use on Node 20
-// (see docs/deployment.md#health-probes); the answers keep its result shape, so orchestrators and dashboards read them alike.
-import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Access } from '@herald/transports';
 import { BusReadiness } from './bus-readiness';
@@ -42,6 +40,8 @@ export class HealthController {
     private readonly bus: BusReadiness,
     private readonly shutdown: ShutdownState,
     @Inject(INSTANCE_NAME) private readonly instance: string,
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
   ) {}
 
   @Get('live')
@@ -60,18 +60,31 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: the bus is connected and the instance is not shutting down' })
   @ApiOkResponse({ description: 'Ready: {status: "ok", ...}' })
   @ApiServiceUnavailableResponse({ description: 'Not ready: {status: "error" | "shutting_down", error: {...}}' })
-  ready(@Res({ passthrough: true }) res: Response): HealthCheckResult {
-    const busReady = this.bus.isReady();
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     const draining = this.shutdown.draining;
-    const result = healthResult(
-      [
-        { instance: { status: 'up', name: this.instance } },
-        { bus: { status: busReady ? 'up' : 'down', kind: this.bus.bus, ...(busReady ? {} : { message: 'not connected to Redis; reconnecting' }) } },
-        { shutdown: { status: draining ? 'down' : 'up', ...(draining ? { message: 'shutting down: draining connections' } : {}) } },
-      ],
-      draining,
-    );
-    res.status(result.status === 'ok' ? 200 : 503);
-    return result;
+    if (draining) {
+      // Terminus has no notion of our drain; the answer keeps its shape with status `shutting_down`.
+      res.status(503);
+      return healthResult([{ instance: { status: 'up', name: this.instance } }, { shutdown: { status: 'down', message: 'shutting down: draining connections' } }], true);
+    }
+    try {
+      const result = await this.health.check([
+        () => this.indicators.check('instance').up({ name: this.instance }),
+        () => {
+          const bus = this.indicators.check('bus');
+          return this.bus.isReady() ? bus.up({ kind: this.bus.bus }) : bus.down({ kind: this.bus.bus, message: 'not connected to Redis; reconnecting' });
+        },
+        () => this.indicators.check('shutdown').up(),
+      ]);
+      res.status(200);
+      return result;
+    } catch (error) {
+      // Terminus answers "not ready" by throwing 503 with the result as its body.
+      if (error instanceof ServiceUnavailableException) {
+        res.status(503);
+        return error.getResponse() as HealthCheckResult;
+      }
+      throw error;
+    }
   }
 }
