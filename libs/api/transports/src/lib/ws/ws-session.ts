@@ -72,7 +72,8 @@ export class WsSession {
 
   /**
    * Sends a text frame (a string, or a Buffer holding JSON text) unless the socket is gone; a peer
-   * that stopped reading is closed with 4008.
+   * that stopped reading is closed with 4008. Frames sent to a socket in one tick (deliveries, the
+   * acks of a burst of publishes) leave in one write.
    */
   send(frame: string | Buffer): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
@@ -82,13 +83,12 @@ export class WsSession {
       this.dispose();
       return;
     }
+    corkUntilNextTick((this.socket as unknown as { _socket?: Socket })._socket);
     this.socket.send(frame, TEXT);
   }
 
   /** Sends a batch from the bus, advancing the socket's cursor. */
   private deliver(batch: Batch): void {
-    // Frames sent to this socket for the rest of the tick leave in one write.
-    corkUntilNextTick((this.socket as unknown as { _socket?: Socket })._socket);
     const events = batch.events;
     if (events.length === 1 && !batch.reset && this.positions.size === 1) {
       // The common case: one live event on a single-topic socket. Its frame is the same for
