@@ -7,7 +7,7 @@
 // Herald/baseline ratios. Writes docs/performance.md, docs/performance-chart.svg and
 // tmp/bench/last-run.json. `--help` lists the flags.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ const FULL = {
   satMaxSteps: 11,
   satSeconds: 1.2,
   satRefine: 3,
-  satProbeFactor: 1.08,
+  satProbeFactor: 1.25,
   satP99Ms: 100,
   satPollIntervalMs: 50,
   satReps: 2,
@@ -87,6 +87,7 @@ const HELP = `Usage: node tools/bench/run.mjs [--quick] [--flag value ...]
   --servers LIST          ${FULL.servers}
   --no-build              do not run "npx nx build api" first
   --no-docs               do not rewrite docs/performance.md and docs/performance-chart.svg
+  --report-only           measure nothing: rebuild the docs and the table from tmp/bench/last-run.json
 Sizes (full defaults; --quick lowers some):
 ${Object.entries(FULL)
   .filter(([k]) => !['scenarios', 'transports', 'servers', 'build', 'docs', 'quick', 'reps'].includes(k))
@@ -106,6 +107,7 @@ function parseArgs(argv) {
     if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
     const name = arg.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     if (name === 'quick') given.quick = true;
+    else if (name === 'reportOnly') given.reportOnly = true;
     else if (name === 'noBuild') given.build = false;
     else if (name === 'noDocs') given.docs = false;
     else if (name in FULL) {
@@ -128,7 +130,17 @@ const argv = process.argv.slice(2);
 const opts = parseArgs(argv);
 
 // 1. Parent: build, then re-run this script pinned to CPU 1 with the highest fd limit allowed.
+function reportOnly() {
+  const results = JSON.parse(readFileSync(join(REPO, 'tmp', 'bench', 'last-run.json'), 'utf8'));
+  const report = buildReport(results);
+  console.log(report.table);
+  writeFileSync(join(REPO, 'docs', 'performance.md'), report.markdown);
+  writeFileSync(join(REPO, 'docs', 'performance-chart.svg'), report.svg);
+  console.log('rewrote docs/performance.md and docs/performance-chart.svg from tmp/bench/last-run.json');
+}
+
 function launch() {
+  if (opts.reportOnly) return reportOnly();
   if (process.env.HERALD_BENCH_PINNED) {
     for (const signal of ['SIGINT', 'SIGTERM']) {
       process.on(signal, () => {

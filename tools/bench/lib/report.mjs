@@ -193,7 +193,7 @@ ${legend}
 /** Every trial's share of the two CPUs taken by other processes (see CpuWindow.noisePct). */
 function noiseLevels(results) {
   const values = [];
-  for (const scenario of ['fanout', 'polling', 'resume']) {
+  for (const scenario of ['fanout', 'saturation', 'polling', 'resume']) {
     for (const by of Object.values(results[scenario] ?? {})) for (const list of Object.values(by)) for (const r of list) values.push(r.noisePct);
   }
   return values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -274,7 +274,7 @@ export function buildReport(results) {
 
   const noise = noiseLevels(results);
   const noiseText = noise.length
-    ? `Other processes took a median ${num(noise[noise.length >> 1], 0)} % (90th percentile ${num(noise[Math.floor(noise.length * 0.9)], 0)} %) of the two CPUs during the fan-out, polling and resume trials.`
+    ? `Other processes took a median ${num(noise[noise.length >> 1], 0)} % (90th percentile ${num(noise[Math.floor(noise.length * 0.9)], 0)} %) of the two CPUs during the trials ("other" in the saturation steps below); the saturation search is the most sensitive to it.`
     : '';
   const heraldIntegrity = checks.filter((c) => c.kind === 'herald');
   const zeroLoss = heraldBad.length === 0;

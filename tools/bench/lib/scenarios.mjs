@@ -3,7 +3,7 @@
 import { createSubscriber, Publisher, sleep } from './adapters.mjs';
 import { HttpConnection } from './http-client.mjs';
 import { CpuWindow, memory } from './proc.mjs';
-import { lastCursor, Recorder, Samples, scanEvents } from './stats.mjs';
+import { lastCursor, median, Recorder, Samples, scanEvents } from './stats.mjs';
 
 /** Generator / server CPU share of one core above which that side is called the bottleneck. */
 export const BOUND_PCT = 90;
@@ -231,19 +231,29 @@ export async function saturation(server, transport, opts, seed, { topicSuffix = 
         }
       }
     } else {
+      // From an earlier repetition's result: step by `satProbeFactor` (25 %) until the outcome
+      // flips (halving on the way down after two misses), then bisect once.
       const f = opts.satProbeFactor;
       if (await test(seed)) {
         lo = seed;
-        for (let rate = seed * f; rate <= opts.satMax && (await test(rate)); rate *= f) lo = Math.round(rate);
+        for (let rate = seed * f; rate <= opts.satMax; rate *= f) {
+          if (!(await test(rate))) {
+            hi = rate;
+            break;
+          }
+          lo = Math.round(rate);
+        }
       } else {
-        // Down in small steps first, then halving, so a bad start still finds a passing rate.
+        hi = seed;
         for (let rate = seed / f, n = 1; rate >= opts.satMin; rate /= n++ < 2 ? f : 2) {
           if (await test(rate)) {
             lo = Math.round(rate);
             break;
           }
+          hi = rate;
         }
       }
+      if (lo > 0 && Number.isFinite(hi) && (await test(Math.sqrt(lo * hi)))) lo = Math.round(Math.sqrt(lo * hi));
     }
     // No passing rate within the step budget: unknown, not zero (medians skip it).
     const exhausted = lo === 0 && steps.length >= maxSteps;
@@ -264,7 +274,12 @@ export async function saturation(server, transport, opts, seed, { topicSuffix = 
       // The first failing step above the result: what gave out.
       firstFail: failed.find((s) => s.rate > lo) ?? null,
       bound: [best?.bound, failed.find((s) => s.rate > lo)?.bound].filter(Boolean).join('/') || '',
-      log: steps.map((s) => `${s.rate}${s.retry ? ' again' : ''}:${s.pass ? 'ok' : 'FAIL'}(p99 ${s.p99?.toFixed(1)}${s.complete ? '' : ' late'}${s.lost ? ' lost ' + s.lost : ''} gen ${s.genCpuPct.toFixed(0)}% srv ${s.serverCpuPct.toFixed(0)}%)`),
+      // Share of the CPUs other processes took, per step (see CpuWindow.noisePct).
+      noisePct: median(steps.map((s) => s.noisePct)),
+      log: steps.map(
+        (s) =>
+          `${s.rate}${s.retry ? ' again' : ''}:${s.pass ? 'ok' : 'FAIL'}(p99 ${s.p99?.toFixed(1)}${s.complete ? '' : ' late'}${s.lost ? ' lost ' + s.lost : ''} gen ${s.genCpuPct.toFixed(0)}% srv ${s.serverCpuPct.toFixed(0)}%${s.noisePct >= 10 ? ' other ' + s.noisePct.toFixed(0) + '%' : ''})`,
+      ),
     };
   } finally {
     group.close();
