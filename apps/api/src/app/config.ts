@@ -67,6 +67,7 @@ const envSchema = z
       .pipe(apiKeysSchema)
       .optional(),
     HERALD_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    HERALD_DIRECT_READS: onOff.default(true),
   })
   .refine((env) => env.HERALD_LONG_POLL_DEFAULT_MS <= env.HERALD_LONG_POLL_MAX_MS, {
     message: 'must not exceed HERALD_LONG_POLL_MAX_MS',
@@ -138,6 +139,12 @@ export interface HeraldConfig {
   /** The built dashboard served at `/` (relative paths are from the working directory). */
   dashboardDir: string;
   logLevel: HeraldEnv['HERALD_LOG_LEVEL'];
+  /**
+   * Poll, long poll and SSE served straight from Node's HTTP server by the same handlers, with the
+   * same checks, instead of through Express and Nest's router (see DirectReadRoutes). Off: every
+   * request goes through Nest (the same answers, at several times the CPU and memory per request).
+   */
+  directReads: boolean;
 }
 
 /** Variables whose values never appear in an error message or a log. */
@@ -208,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             apiKeys: e.HERALD_API_KEYS,
           },
     logLevel: e.HERALD_LOG_LEVEL,
+    directReads: e.HERALD_DIRECT_READS,
   };
 }
 

@@ -4,9 +4,11 @@ import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import { isUtf8 } from 'node:buffer';
 import helmet from 'helmet';
+import cors from 'cors';
 import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
-import { HeraldWsAdapter, problem, ProblemDetailsFilter, TransportMetrics, UpgradeAdmission } from '@herald/transports';
+import { DirectReadRoutes, HeraldWsAdapter, problem, ProblemDetailsFilter, TransportMetrics, UpgradeAdmission } from '@herald/transports';
 import type { HeraldConfig } from './config';
+import { accessLog } from './access-log';
 
 /** Room for `{"type": ..., "data": ...}` around the largest allowed `data`. */
 const ENVELOPE_SLACK_BYTES = 4096;
@@ -37,21 +39,20 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   // ETags are ours (the poll cursor); no automatic weak ETags on other answers.
   app.getHttpAdapter().getInstance().set('etag', false);
   if (config.trustProxy) app.getHttpAdapter().getInstance().set('trust proxy', true);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
-          scriptSrc: ["'self'"],
-          // Angular component styles are inline; Swagger UI's too.
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-        },
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        scriptSrc: ["'self'"],
+        // Angular component styles are inline; Swagger UI's too.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
       },
-    }),
-  );
-  app.enableCors({
+    },
+  });
+  app.use(securityHeaders);
+  const crossOrigin = cors({
     // Same-origin always works; other origins only when listed (or `*`).
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     methods: ['GET', 'POST', 'OPTIONS'],
@@ -59,6 +60,7 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
     exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
     maxAge: 600,
   });
+  app.use(crossOrigin);
   app.use(
     express.json({
       limit: config.maxPayloadBytes + ENVELOPE_SLACK_BYTES,
@@ -72,6 +74,8 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   app.use(bodyErrors);
   const metrics = app.get(TransportMetrics, { strict: false });
   app.useGlobalFilters(new ProblemDetailsFilter((problem) => metrics.rejected(problem.code)));
+  // Poll, long poll and SSE skip Express and Nest's router (same middleware, checks, handlers, errors).
+  if (config.directReads) DirectReadRoutes.fromApp(app, [accessLog(), securityHeaders, crossOrigin]).installOn(app.getHttpServer());
   const admission = app.get(UpgradeAdmission, { strict: false });
   app.useWebSocketAdapter(
     new HeraldWsAdapter(

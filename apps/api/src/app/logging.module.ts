@@ -21,6 +21,19 @@ export function redactUrl(url: string | undefined): string | undefined {
   return url?.replace(SECRET_QUERY, '$1[redacted]');
 }
 
+/** The request's id: the caller's `X-Request-Id` when it is sane, else a new UUID; echoed in the answer. */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/** The level of a request's access-log line: error for 5xx (or a failure), warn for 4xx, info otherwise. */
+export function accessLogLevel(res: ServerResponse, error?: Error): 'error' | 'warn' | 'info' {
+  return error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+}
+
 /**
  * Structured JSON logs (pino) with a request id per HTTP request (the caller's
  * `X-Request-Id` when it is sane, else a UUID, echoed back). Credentials —
@@ -31,12 +44,7 @@ export function loggingModule(config: HeraldConfig): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
       level: PINO_LEVELS[config.logLevel],
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
+      genReqId: requestId,
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
@@ -50,8 +58,7 @@ export function loggingModule(config: HeraldConfig): DynamicModule {
         paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
         censor: '[redacted]',
       },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => accessLogLevel(res, error),
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
     },
   });

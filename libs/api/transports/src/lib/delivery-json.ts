@@ -1,3 +1,6 @@
+/** The Content-Type of every JSON answer (what Express's `res.type('application/json')` + `send` gives). */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 import type { StoredEvent } from '@herald/event-bus';
 
 /**

@@ -20,6 +20,7 @@ import { RX_SCHEDULER } from './tokens';
 import { TransportOptions } from './transport-options';
 import { WsGateway } from './ws/ws.gateway';
 import { ShutdownService } from './lifecycle/shutdown.service';
+import { SubscriptionGate } from './http/subscription-gate';
 
 export interface TransportsModuleConfig {
   options?: TransportOptions;
@@ -44,6 +45,7 @@ export class TransportsModule {
         { provide: Authenticator, useFactory: config.authenticator ?? (() => new OpenAccessAuthenticator()) },
         { provide: RateLimiter, useFactory: (options: TransportOptions) => new RateLimiter(options), inject: [TransportOptions] },
         ConnectionLimiter,
+        SubscriptionGate,
         TransportMetrics,
         UpgradeAdmission,
         // Admission (rates, caps) first, then authentication and authorization.
@@ -56,7 +58,7 @@ export class TransportsModule {
         WsGateway,
         ShutdownService,
       ],
-      exports: [SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER, Authenticator, UpgradeAdmission, ConnectionLimiter, RateLimiter, TransportMetrics],
+      exports: [SubscriptionGate, SubscriberRegistry, PublisherService, LogReader, TransportOptions, WsGateway, RX_SCHEDULER, Authenticator, UpgradeAdmission, ConnectionLimiter, RateLimiter, TransportMetrics],
     };
   }
 }

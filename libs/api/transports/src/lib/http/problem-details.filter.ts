@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Request } from 'express';
 import { ErrorCode, PROBLEM_CONTENT_TYPE, ProblemDetails } from '@herald/contracts';
 import { InvalidCursorError, TopicLimitError } from '@herald/event-bus';
 import { problem, ProblemException } from './problem.exception';
@@ -24,6 +25,31 @@ export function toProblem(error: unknown): ProblemDetails {
   return problem(500, ErrorCode.Internal, 'an unexpected error occurred; it has been logged');
 }
 
+/**
+ * Answers `error` on a plain Node response as problem+json (`instance` = the request path), telling
+ * `onProblem` (metrics); a 5xx is logged with its stack. A response whose headers are already out
+ * (an SSE stream that failed) is ended instead. Nest's filter and the direct read routes both use it.
+ */
+export function answerProblem(
+  res: ServerResponse,
+  error: unknown,
+  url: string | undefined,
+  onProblem: (problem: ProblemDetails) => void,
+  logger: Pick<Logger, 'error'>,
+): void {
+  const body = { ...toProblem(error), instance: url?.split('?')[0] };
+  if (body.status >= 500) logger.error(error instanceof Error ? error.stack : String(error));
+  onProblem(body);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (error instanceof RateLimitedException) res.setHeader('Retry-After', String(error.retryAfterSec));
+  res.statusCode = body.status;
+  res.setHeader('Content-Type', PROBLEM_CONTENT_TYPE + '; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
@@ -34,16 +60,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
-    const body = { ...toProblem(error), instance: request.originalUrl?.split('?')[0] };
-    if (body.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
-    this.onProblem(body);
-    if (response.headersSent) {
-      response.end();
-      return;
-    }
-    if (error instanceof RateLimitedException) response.setHeader('Retry-After', String(error.retryAfterSec));
-    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    answerProblem(http.getResponse<ServerResponse>(), error, http.getRequest<Request>().originalUrl, this.onProblem, this.logger);
   }
 }

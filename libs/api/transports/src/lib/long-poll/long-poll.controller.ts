@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromEvent, lastValueFrom, map } from 'rxjs';
 import { ErrorCode } from '@herald/contracts';
 import { EventBus, LogReader } from '@herald/event-bus';
 import { Access } from '../auth/access.decorator';
 import { LongLived } from '../limits/long-lived.decorator';
-import { deliveryJson } from '../delivery-json';
+import { deliveryJson, JSON_CONTENT_TYPE } from '../delivery-json';
 import { parseBoundedInt } from '../http/request-params';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -44,8 +44,8 @@ export class LongPollController {
   @ApiResponse({ status: 200, description: 'Delivery {events, cursor, reset?}; empty events at the timeout' })
   async longPoll(
     @Query() query: Record<string, unknown>,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: IncomingMessage,
+    @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<string | undefined> {
     this.shutdown.assertAccepting();
     const { topics, from } = parseSubscriptionQuery(this.reader, this.options, query);
@@ -76,7 +76,7 @@ export class LongPollController {
         { defaultValue: undefined },
       );
       if (batch === undefined) return undefined; // the client went away
-      res.type('application/json');
+      res.setHeader('Content-Type', JSON_CONTENT_TYPE);
       if (batch === null) return deliveryJson([], this.reader.encode(start.positions), false);
       this.metrics.deliveredBatch('longPoll', batch.events);
       return deliveryJson(batch.events, this.reader.encode(batch.positions), batch.reset);

@@ -74,4 +74,32 @@ describe('waitForBatch (virtual time)', () => {
     expect(seen).toEqual([{ ...empty, reset: true }]);
     expect(wake.observed).toBe(false);
   });
+
+  it('folds wake-ups that arrive during a read into one more read after it', () => {
+    let reads = 0;
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const result = waitForBatch({
+        wake$: hot<unknown>('-ww', { w: 1 }),
+        // The first read takes frames 0-3; both wake-ups come during it, so one more read follows.
+        read: () => {
+          reads++;
+          return cold('---(r|)', { r: empty });
+        },
+        timeoutMs: 25_000,
+        scheduler,
+        abort$: hot('-------------a'),
+      });
+      expectObservable(result).toBe('-------------|');
+    });
+    expect(reads).toBe(2);
+  });
+
+  it('answers null when released (shutdown) and fails when a read fails', () => {
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const released = waitForBatch({ wake$: hot(''), read: () => cold('(r|)', { r: empty }), timeoutMs: 25_000, scheduler, abort$: hot(''), release$: hot('--x') });
+      expectObservable(released).toBe('--(n|)', { n: null });
+      const failed = waitForBatch({ wake$: hot(''), read: () => cold('-#', undefined, new Error('bus down')), timeoutMs: 25_000, scheduler, abort$: hot('') });
+      expectObservable(failed).toBe('-#', undefined, new Error('bus down'));
+    });
+  });
 });

@@ -1,10 +1,10 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '@herald/contracts';
 import { LogReader } from '@herald/event-bus';
 import { Access } from '../auth/access.decorator';
-import { deliveryJson } from '../delivery-json';
+import { deliveryJson, JSON_CONTENT_TYPE } from '../delivery-json';
 import { parseBoundedInt } from '../http/request-params';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -36,8 +36,8 @@ export class PollController {
   async poll(
     @Query() query: Record<string, unknown>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
-    @Req() req: Request,
+    @Res({ passthrough: true }) res: ServerResponse,
+    @Req() req: IncomingMessage,
   ): Promise<string | undefined> {
     const { topics, from } = parseSubscriptionQuery(this.reader, this.options, query);
     const limit = parseBoundedInt(query['limit'], 'limit', ErrorCode.InvalidLimit, {
@@ -54,14 +54,14 @@ export class PollController {
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
     if (batch.events.length === 0 && !reset && etagMatches(ifNoneMatch, etag)) {
-      res.status(304);
+      res.statusCode = 304;
       return undefined;
     }
     // We decided this answer is not a 304; stop Express's own freshness check
     // (which treats `If-None-Match: *` as fresh) from turning it into one.
     delete req.headers['if-none-match'];
     this.metrics.deliveredBatch('poll', batch.events);
-    res.type('application/json');
+    res.setHeader('Content-Type', JSON_CONTENT_TYPE);
     return deliveryJson(batch.events, cursor, reset);
   }
 }

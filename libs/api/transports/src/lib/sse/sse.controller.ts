@@ -1,12 +1,12 @@
-import { Controller, Headers, Inject, MessageEvent, OnApplicationShutdown, Query, Req, Sse } from '@nestjs/common';
+import { Controller, Headers, Inject, Logger, MessageEvent, OnApplicationShutdown, Query, Req, Sse } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { interval, Observable, Subscriber, Subscription } from 'rxjs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Request } from 'express';
 import { ErrorCode } from '@herald/contracts';
 import { ShutdownService } from '../lifecycle/shutdown.service';
-import { Batch, LogReader, StoredEvent } from '@herald/event-bus';
+import { Batch, LogReader, StartPoint, StoredEvent } from '@herald/event-bus';
 import { Access } from '../auth/access.decorator';
 import { LongLived } from '../limits/long-lived.decorator';
 import { principalOf } from '../auth/request-principal';
@@ -236,6 +236,25 @@ class MessageOutput implements SseOutput {
   }
 }
 
+/** What a validated request needs to open its stream. */
+interface SseOpening {
+  readonly topics: string[];
+  readonly start: StartPoint;
+  readonly startId: string;
+  /** When the caller's credentials expire (ms since the epoch), if they do. */
+  readonly expiresAt: number | undefined;
+}
+
+/** The headers of an event stream: the ones NestJS's `@Sse()` sends, so both ways answer alike. */
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  Connection: 'keep-alive',
+  'Cache-Control': 'private, no-cache, no-store, must-revalidate, max-age=0, no-transform',
+  Pragma: 'no-cache',
+  Expire: '0',
+  'X-Accel-Buffering': 'no',
+} as const;
+
 interface OpenStream {
   readonly output: SseOutput;
   /** Ends the stream cleanly (Nest then ends the response). */
@@ -257,6 +276,7 @@ export class SseController implements OnApplicationShutdown {
   private readonly streams = new Set<OpenStream>();
   private heartbeats: Subscription | undefined;
   private readonly stopping: Subscription;
+  private readonly logger = new Logger('SSE');
 
   constructor(
     private readonly reader: LogReader,
@@ -292,13 +312,7 @@ export class SseController implements OnApplicationShutdown {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() req: Request,
   ): Promise<Observable<MessageEvent>> {
-    this.shutdown.assertAccepting();
-    const { topics, from: resumeFrom } = parseSubscriptionQuery(this.reader, this.options, query, lastEventId || undefined);
-    const start = await this.reader.start(topics, resumeFrom);
-    const startId = this.reader.encode(start.positions);
-    // When the credentials expire the stream ends with a `close` event saying so; the
-    // client reconnects with fresh credentials from its last id.
-    const expiresAt = principalOf(req).expiresAt;
+    const opening = await this.prepare(query, lastEventId, req);
     // Nest pipes its event stream into the response just before it subscribes: catch it, to send
     // the headers through it and then write the messages ourselves.
     const res = req.res as unknown as ServerResponse | undefined;
@@ -310,45 +324,110 @@ export class SseController implements OnApplicationShutdown {
       let output: SseOutput;
       if (res && piped) {
         piped.commitHeaders();
-        output = new DirectOutput(res, this.reader, startId, req.method, () => this.metrics.slowConsumer('sse'));
+        output = this.directOutput(res, opening, req.method);
       } else {
-        output = new MessageOutput(subscriber, this.reader, startId);
+        output = new MessageOutput(subscriber, this.reader, opening.startId);
       }
-      const stream: OpenStream = { output, end: () => subscriber.complete() };
-      // The opening message hands over the start cursor, except after a reset: then the
-      // client keeps its old id until the `reset` event, so a drop in between resets again.
-      output.opening(start.reset ? undefined : startId, this.options.sseRetryMs);
-      const detach = this.registry.attach('sse', topics);
-      this.streams.add(stream);
-      this.heartbeats ??= interval(this.options.heartbeatMs, this.scheduler).subscribe(() => {
-        for (const open of this.streams) open.output.heartbeat();
+      const teardown = this.follow(opening, output, {
+        end: () => subscriber.complete(),
+        fail: (error) => subscriber.error(error),
       });
-      const following = this.reader.follow(topics, start).subscribe({
-        next: (batch) => {
-          output.batch(batch);
-          this.metrics.deliveredBatch('sse', batch.events);
-        },
-        error: (error: unknown) => subscriber.error(error),
-      });
-      const expiry =
-        expiresAt === undefined
-          ? undefined
-          : this.scheduler.schedule(() => {
-              output.close(CLOSE_DATA);
-              subscriber.complete();
-            }, Math.max(0, expiresAt - Date.now()));
       if (this.shutdown.isShuttingDown) subscriber.complete();
-      return () => {
-        if (output instanceof DirectOutput) output.closed = true;
-        following.unsubscribe();
-        expiry?.unsubscribe();
-        detach();
-        this.streams.delete(stream);
-        if (this.streams.size === 0) {
-          this.heartbeats?.unsubscribe();
-          this.heartbeats = undefined;
-        }
-      };
+      return teardown;
     });
+  }
+
+  /**
+   * The same stream on a plain Node response, for the direct read routes (which ran admission and
+   * authorization already): the same validation and errors (thrown before any header is sent), the
+   * headers Nest's `@Sse()` sends, then the same messages. The stream ends when the client goes,
+   * at shutdown, at credential expiry or on a bus error; every path runs the teardown once.
+   */
+  async serve(query: Record<string, unknown>, lastEventId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const opening = await this.prepare(query, lastEventId, req);
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(200, SSE_HEADERS);
+    res.flushHeaders();
+    // Like Nest's stream: a blank line first (a no-op for EventSource).
+    res.write('\n');
+    const output = this.directOutput(res, opening, 'GET');
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      res.off('close', finish);
+      teardown();
+      if (!res.writableEnded) res.end();
+    };
+    const teardown = this.follow(opening, output, {
+      end: () => finish(),
+      fail: (error) => {
+        this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        finish();
+      },
+    });
+    res.once('close', finish);
+    if (this.shutdown.isShuttingDown || res.destroyed) finish();
+  }
+
+  /** Validates the request and finds where its stream starts (throws problems before anything is sent). */
+  private async prepare(query: Record<string, unknown>, lastEventId: string | undefined, req: IncomingMessage): Promise<SseOpening> {
+    this.shutdown.assertAccepting();
+    const { topics, from: resumeFrom } = parseSubscriptionQuery(this.reader, this.options, query, lastEventId || undefined);
+    const start = await this.reader.start(topics, resumeFrom);
+    // When the credentials expire the stream ends with a `close` event saying so; the
+    // client reconnects with fresh credentials from its last id.
+    return { topics, start, startId: this.reader.encode(start.positions), expiresAt: principalOf(req).expiresAt };
+  }
+
+  private directOutput(res: ServerResponse, opening: SseOpening, method: string): DirectOutput {
+    return new DirectOutput(res, this.reader, opening.startId, method, () => this.metrics.slowConsumer('sse'));
+  }
+
+  /**
+   * Sends the opening message, then follows the topics into `output` until `end` or `fail` is
+   * called (client gone, shutdown, expiry, bus error). Returns the teardown, which releases the
+   * bus subscription, the registry entry, the expiry timer and (with the last stream) the
+   * heartbeat timer; calling it again does nothing.
+   */
+  private follow(opening: SseOpening, output: SseOutput, on: { end: () => void; fail: (error: unknown) => void }): () => void {
+    const { topics, start, startId, expiresAt } = opening;
+    const stream: OpenStream = { output, end: on.end };
+    // The opening message hands over the start cursor, except after a reset: then the
+    // client keeps its old id until the `reset` event, so a drop in between resets again.
+    output.opening(start.reset ? undefined : startId, this.options.sseRetryMs);
+    const detach = this.registry.attach('sse', topics);
+    this.streams.add(stream);
+    this.heartbeats ??= interval(this.options.heartbeatMs, this.scheduler).subscribe(() => {
+      for (const open of this.streams) open.output.heartbeat();
+    });
+    const following = this.reader.follow(topics, start).subscribe({
+      next: (batch) => {
+        output.batch(batch);
+        this.metrics.deliveredBatch('sse', batch.events);
+      },
+      error: on.fail,
+    });
+    const expiry =
+      expiresAt === undefined
+        ? undefined
+        : this.scheduler.schedule(() => {
+            output.close(CLOSE_DATA);
+            on.end();
+          }, Math.max(0, expiresAt - Date.now()));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (output instanceof DirectOutput) output.closed = true;
+      following.unsubscribe();
+      expiry?.unsubscribe();
+      detach();
+      this.streams.delete(stream);
+      if (this.streams.size === 0) {
+        this.heartbeats?.unsubscribe();
+        this.heartbeats = undefined;
+      }
+    };
   }
 }

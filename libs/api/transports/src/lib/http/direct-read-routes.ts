@@ -1,0 +1,109 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { LongPollController } from '../long-poll/long-poll.controller';
+import { TransportMetrics } from '../metrics/transport-metrics';
+import { PollController } from '../poll/poll.controller';
+import { SseController } from '../sse/sse.controller';
+import { answerProblem } from './problem-details.filter';
+import { HttpSubscriptionKind, SubscriptionGate } from './subscription-gate';
+
+/** A Connect-style middleware (helmet, cors, the access log) run before a direct route. */
+export type DirectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** The paths served directly: exactly the routes of the poll, long-poll and SSE controllers. */
+const ROUTES: ReadonlyMap<string, HttpSubscriptionKind> = new Map([
+  ['/api/poll', 'poll'],
+  ['/api/long-poll', 'longPoll'],
+  ['/api/sse', 'sse'],
+]);
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * The three read endpoints (`GET /api/poll`, `/api/long-poll`, `/api/sse`) served straight from
+ * Node's HTTP server, below Express and Nest's router, by the same controller methods Nest routes
+ * to. A request here passes the same steps in the same order as through Nest: the app's middleware
+ * (`before`: access log and request id, helmet, CORS), admission, authentication and authorization
+ * (`SubscriptionGate`, what the guards call), the controller, and errors as problem+json
+ * (`answerProblem`, what the exception filter calls). Every other request — other paths, other
+ * methods (HEAD, OPTIONS preflights), trailing slashes — goes to Express unchanged.
+ *
+ * Why: per request, Express's router, Nest's execution context (guards, pipes, interceptors,
+ * filters) and pino-http's per-request child loggers cost several times what the handler does,
+ * and an open SSE stream kept all of that alive (docs/performance.md has the figures).
+ */
+export class DirectReadRoutes {
+  private readonly logger = new Logger('DirectReadRoutes');
+
+  constructor(
+    private readonly gate: SubscriptionGate,
+    private readonly metrics: TransportMetrics,
+    private readonly poll: PollController,
+    private readonly longPoll: LongPollController,
+    private readonly sse: SseController,
+    private readonly before: readonly DirectMiddleware[],
+  ) {}
+
+  static fromApp(app: INestApplicationContext, before: readonly DirectMiddleware[]): DirectReadRoutes {
+    const get = <T>(type: new (...args: never[]) => T): T => app.get(type, { strict: false });
+    return new DirectReadRoutes(get(SubscriptionGate), get(TransportMetrics), get(PollController), get(LongPollController), get(SseController), before);
+  }
+
+  /** Takes the request if it is one of the direct routes (and answers it); `false` leaves it to the caller. */
+  take(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET') return false;
+    const url = req.url ?? '';
+    const mark = url.indexOf('?');
+    const kind = ROUTES.get(mark < 0 ? url : url.slice(0, mark));
+    if (kind === undefined) return false;
+    const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
+    let step = 0;
+    const next = (error?: unknown): void => {
+      if (error !== undefined) return this.fail(req, res, error);
+      const middleware = this.before[step++];
+      if (middleware === undefined) {
+        this.serve(kind, query, req, res).catch((failure: unknown) => this.fail(req, res, failure));
+        return;
+      }
+      try {
+        middleware(req, res, next);
+      } catch (failure) {
+        this.fail(req, res, failure);
+      }
+    };
+    next();
+    return true;
+  }
+
+  /**
+   * Puts the direct routes in front of `server`'s request listeners (Express): a request they
+   * take never reaches those; every other request reaches them as before.
+   */
+  installOn(server: Server): void {
+    const fallback = server.listeners('request') as RequestListener[];
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (this.take(req, res)) return;
+      for (const listener of fallback) listener.call(server, req, res);
+    });
+  }
+
+  private async serve(kind: HttpSubscriptionKind, query: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.gate.admit(req, res, kind);
+    await this.gate.authorizeSubscription(req, res, query['topics']);
+    if (kind === 'sse') return this.sse.serve(query, header(req, 'last-event-id'), req, res);
+    const body = kind === 'poll' ? await this.poll.poll(query, header(req, 'if-none-match'), res, req) : await this.longPoll.longPoll(query, req, res);
+    if (res.writableEnded || res.destroyed) return;
+    // No body: a 304, or a long poll whose client left (its socket is gone; nothing is sent).
+    res.end(body);
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    if (res.writableEnded || res.destroyed) return;
+    answerProblem(res, error, req.url, (problem) => this.metrics.rejected(problem.code), this.logger);
+  }
+}

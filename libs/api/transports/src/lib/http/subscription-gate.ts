@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Authenticator, AuthenticationError, extractCredentials, Principal } from '@herald/security';
+import { assertCanSubscribe, toAuthProblem } from '../auth/auth-errors';
+import { setPrincipal } from '../auth/request-principal';
+import { clientAddress } from '../limits/client-address';
+import { ConnectionLimiter } from '../limits/connection-limiter';
+import { RateLimiter } from '../limits/rate-limiter';
+import { TransportMetrics } from '../metrics/transport-metrics';
+import { TransportOptions } from '../transport-options';
+import { parseTopics } from './request-params';
+
+/** The HTTP subscription endpoints, as the admission and metrics count them. */
+export type HttpSubscriptionKind = 'poll' | 'longPoll' | 'sse';
+
+/**
+ * The checks every HTTP request passes before a handler runs, in one place for both ways a
+ * request reaches a handler (Nest's guards, and the direct read routes): admission (rates and
+ * connection caps), then authentication, then authorization against the named topics.
+ * Each throws a `ProblemException` (429/503, 401, 403) and leaves nothing held when it does.
+ */
+@Injectable()
+export class SubscriptionGate {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly rates: RateLimiter,
+    private readonly connections: ConnectionLimiter,
+    private readonly options: TransportOptions,
+    private readonly metrics: TransportMetrics,
+  ) {}
+
+  /**
+   * Spends a connection-attempt token of the caller's address; a long-lived request (long poll,
+   * SSE) also holds a connection slot, released exactly once when the response closes.
+   */
+  admit(req: IncomingMessage, res: ServerResponse, kind: HttpSubscriptionKind): void {
+    const address = clientAddress(req, this.options.trustProxy);
+    this.rates.consume('connect', address);
+    if (kind === 'poll') return;
+    const release = this.connections.acquire(address);
+    const closed = this.metrics.connectionOpened(kind);
+    res.once('close', () => {
+      release();
+      closed();
+    });
+  }
+
+  /** Who is calling (401 with `WWW-Authenticate` when the credentials are missing, bad or expired). */
+  async authenticate(req: IncomingMessage, res: ServerResponse): Promise<Principal> {
+    let principal: Principal;
+    try {
+      // Express rewrites `url` inside mounted routers; `originalUrl` is what the client sent.
+      principal = await this.authenticator.authenticate(extractCredentials(req.headers, (req as { originalUrl?: string }).originalUrl ?? req.url ?? ''));
+    } catch (error) {
+      if (error instanceof AuthenticationError) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="herald"');
+        throw toAuthProblem(error);
+      }
+      throw error;
+    }
+    setPrincipal(req, principal);
+    return principal;
+  }
+
+  /** Authenticates, then checks the caller may subscribe to every topic in `topics` (403 if not). */
+  async authorizeSubscription(req: IncomingMessage, res: ServerResponse, topics: unknown): Promise<Principal> {
+    const principal = await this.authenticate(req, res);
+    assertCanSubscribe(principal, parseTopics(topics, this.options.maxTopicsPerSubscription));
+    return principal;
+  }
+}
