@@ -25,14 +25,30 @@ describe('HTTP hygiene: security headers, CORS allowlist, request ids', () => {
     await server.close();
   });
 
-  it('sends helmet security headers with a CSP that still lets the dashboard open WebSockets', async () => {
-    const res = await fetch(`${server.url}/api/topics`);
+  it('sends pages a CSP that still lets the dashboard open WebSockets', async () => {
+    const res = await fetch(`${server.url}/api/docs`);
+    expect(res.status).toBe(200);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("connect-src 'self' ws: wss:");
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
+
+  it.each(['/api/topics', '/api/poll?topics=a', '/api/docs/openapi.json', '/metrics', '/health/live'])(
+    'sends the API answer %s the OWASP REST header set, not a page policy',
+    async (path) => {
+      const res = await fetch(server.url + path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      expect(res.headers.get('cross-origin-opener-policy')).toBeNull();
+    },
+  );
 
   it('allows a listed origin and exposes ETag to it', async () => {
     const res = await fetch(`${server.url}/api/poll?topics=a`, { headers: { Origin: 'https://app.example.com' } });

@@ -9,6 +9,7 @@ import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
 import { DirectReadRoutes, HeraldWsAdapter, problem, ProblemDetailsFilter, TransportMetrics, UpgradeAdmission } from '@herald/transports';
 import type { HeraldConfig } from './config';
 import { accessLog } from './access-log';
+import { fixedHeaders } from './fixed-headers';
 
 /** Room for `{"type": ..., "data": ...}` around the largest allowed `data`. */
 const ENVELOPE_SLACK_BYTES = 4096;
@@ -33,13 +34,23 @@ function bodyErrors(error: BodyParserError, req: Request, res: Response, next: N
   res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
+/** API answers (not pages): under /api/ except the Swagger UI pages, and /metrics and /health. */
+export function isApiPath(path: string): boolean {
+  if (path.startsWith('/api/')) return !path.startsWith('/api/docs') || path.endsWith('.json');
+  return path === '/metrics' || path.startsWith('/health');
+}
+
 /** Everything main.ts and the tests share: prefix, body parsing, errors, WS adapter, OpenAPI. */
 export function configureApp(app: INestApplication, config: HeraldConfig): void {
   app.setGlobalPrefix('api', { exclude: ['metrics', 'health/{*path}', '/'] });
   // ETags are ours (the poll cursor); no automatic weak ETags on other answers.
   app.getHttpAdapter().getInstance().set('etag', false);
   if (config.trustProxy) app.getHttpAdapter().getInstance().set('trust proxy', true);
-  const securityHeaders = helmet({
+  // Pages (the dashboard, Swagger UI) get helmet's document policy; API answers (JSON, event streams,
+  // metrics, health) are not documents and get the OWASP REST set: no framing, no sniffing, HSTS,
+  // no referrer, and a CSP that allows nothing should one be opened as a page. Fewer header bytes
+  // on every poll matter: they are most of what a poll answer writes.
+  const pageHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -51,7 +62,19 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
       },
     },
   });
-  app.use(securityHeaders);
+  const apiHeaders = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => (isApiPath(req.path) ? apiHeaders : pageHeaders)(req, res, next));
   const crossOrigin = cors({
     // Same-origin always works; other origins only when listed (or `*`).
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
@@ -75,7 +98,7 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   const metrics = app.get(TransportMetrics, { strict: false });
   app.useGlobalFilters(new ProblemDetailsFilter((problem) => metrics.rejected(problem.code)));
   // Poll, long poll and SSE skip Express and Nest's router (same middleware, checks, handlers, errors).
-  if (config.directReads) DirectReadRoutes.fromApp(app, [accessLog(), securityHeaders, crossOrigin]).installOn(app.getHttpServer());
+  if (config.directReads) DirectReadRoutes.fromApp(app, [accessLog(), fixedHeaders(apiHeaders), crossOrigin]).installOn(app.getHttpServer());
   const admission = app.get(UpgradeAdmission, { strict: false });
   app.useWebSocketAdapter(
     new HeraldWsAdapter(

@@ -30,7 +30,8 @@ export function extractCredentials(headers: Record<string, HeaderValue>, url: st
   }
   const apiKey = first(headers['x-api-key'])?.trim();
   if (apiKey) return { apiKey };
-  if (url) {
+  // Most URLs carry no token: only those that name one pay for parsing.
+  if (url?.includes('access_token=')) {
     const query = new URL(url, 'http://localhost').searchParams;
     const token = query.get('access_token');
     if (token) return { bearer: token };

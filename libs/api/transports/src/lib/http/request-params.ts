@@ -15,6 +15,8 @@ function single(value: QueryValue, name: string): string | undefined {
 
 /** `topics=a,b` (or repeated `topics=`): 1..max distinct valid names, in the order given. */
 export function parseTopics(value: QueryValue, max: number): string[] {
+  // The common case, one valid name, without the general path's arrays and set.
+  if (typeof value === 'string' && max >= 1 && !value.includes(',') && isValidTopic(value)) return [value];
   const raw = Array.isArray(value) ? value : value === undefined ? [] : [value];
   if (raw.some((part) => typeof part !== 'string')) {
     throw ProblemException.badRequest(ErrorCode.InvalidTopic, '"topics" must be a comma-separated list of topic names');
