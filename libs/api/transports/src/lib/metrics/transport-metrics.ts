@@ -1,26 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { TransportKind } from '@herald/contracts';
 import { EventBus, StoredEvent } from '@herald/event-bus';
 import { SubscriberRegistry } from '../subscriber-registry';
+import { DeliveryLatency } from './delivery-latency';
 
 /**
  * Prometheus metrics for one Herald instance, on a registry of its own (so
  * several apps in one process never collide). Hot-path calls are O(1): label
  * children are bound once, latency is observed once per batch (its first
- * event), never per subscriber per event.
+ * event), never per subscriber per event, and counted in plain numbers that
+ * prom-client reads at scrape time (no label hashing per delivery).
  */
 @Injectable()
 export class TransportMetrics {
   readonly registry = new Registry();
   private readonly connections: Gauge<'transport'>;
   private readonly deliveredTotal: Counter<'transport'>;
-  private readonly latency: Histogram<'transport'>;
+  private readonly latency: DeliveryLatency;
   private readonly publishedTotal: Counter;
   private readonly rejectedTotal: Counter<'code'>;
   private readonly slowConsumers: Counter<'transport'>;
-  private readonly delivered: Record<TransportKind, Counter.Internal>;
-  private readonly latencyOf: Record<TransportKind, Histogram.Internal<'transport'>>;
+  /** Deliveries counted since the last scrape (plain numbers on the hot path; added to the counter at scrape). */
+  private readonly deliveredSinceScrape: Record<TransportKind, number> = { poll: 0, longPoll: 0, sse: 0, ws: 0 };
   private readonly open: Record<TransportKind, number> = { poll: 0, longPoll: 0, sse: 0, ws: 0 };
 
   constructor(subscribers: SubscriberRegistry, bus: EventBus) {
@@ -69,27 +71,35 @@ export class TransportMetrics {
         this.set(bus.liveSubscriptionCount());
       },
     });
-    this.deliveredTotal = new Counter({ name: 'herald_events_delivered_total', help: 'Events delivered, by transport (one per subscriber)', labelNames: ['transport'], registers });
-    this.latency = new Histogram({
+    const pending = this.deliveredSinceScrape;
+    this.deliveredTotal = new Counter({
+      name: 'herald_events_delivered_total',
+      help: 'Events delivered, by transport (one per subscriber)',
+      labelNames: ['transport'],
+      registers,
+      collect() {
+        for (const kind of ['poll', 'longPoll', 'sse', 'ws'] as const) {
+          this.inc({ transport: kind }, pending[kind]);
+          pending[kind] = 0;
+        }
+      },
+    });
+    this.latency = new DeliveryLatency({
       name: 'herald_delivery_latency_seconds',
       help: 'Publish to delivery latency (server clock), sampled once per delivered batch',
-      labelNames: ['transport'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.publishedTotal = new Counter({ name: 'herald_events_published_total', help: 'Events accepted for publishing', registers });
     this.rejectedTotal = new Counter({ name: 'herald_rejected_total', help: 'Requests and frames refused, by error code', labelNames: ['code'], registers });
     this.slowConsumers = new Counter({ name: 'herald_slow_consumer_disconnects_total', help: 'Connections dropped for not reading', labelNames: ['transport'], registers });
-    const kinds = ['poll', 'longPoll', 'sse', 'ws'] as const;
-    this.delivered = Object.fromEntries(kinds.map((k) => [k, this.deliveredTotal.labels(k)])) as Record<TransportKind, Counter.Internal>;
-    this.latencyOf = Object.fromEntries(kinds.map((k) => [k, this.latency.labels(k)])) as Record<TransportKind, Histogram.Internal<'transport'>>;
   }
 
   /** Counts a batch handed to one subscriber. */
   deliveredBatch(kind: TransportKind, events: readonly StoredEvent[], now = Date.now()): void {
     if (events.length === 0) return;
-    this.delivered[kind].inc(events.length);
-    this.latencyOf[kind].observe(Math.max(0, now - events[0].envelope.ts) / 1000);
+    this.deliveredSinceScrape[kind] += events.length;
+    this.latency.record(kind, Math.max(0, now - events[0].envelope.ts) / 1000);
   }
 
   /** Counts an open connection; the returned function (idempotent) counts it closed. */
