@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
-import type { DirectMiddleware } from '@herald/transports';
+import type { DirectObserver, PendingHeaders } from '@herald/transports';
 import { accessLogLevel, redactUrl, requestId } from './logging.module';
 
 /**
@@ -8,15 +8,14 @@ import { accessLogLevel, redactUrl, requestId } from './logging.module';
  * one line per request as pino-http writes for every other route (`request completed`, with `req`,
  * `res`, `responseTime`, at info / warn for 4xx / error for 5xx), through the same pino logger,
  * so its level and redaction apply. Unlike pino-http it makes no child logger per request: a
- * request holds one listener until its response ends (for an SSE stream, until it closes).
+ * request holds one 'close' listener until its response ends (for an SSE stream, until it closes).
  */
-export function accessLog(): DirectMiddleware {
-  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
-    const id = requestId(req, res);
+export function accessLog(): DirectObserver {
+  return (req: IncomingMessage, res: ServerResponse, headers: PendingHeaders) => {
+    const id = requestId(req, headers);
     const started = Date.now();
-    const done = (): void => {
-      res.off('finish', done);
-      res.off('close', done);
+    // 'close' follows 'finish' for an answered request and comes alone for an aborted one: one line either way.
+    res.on('close', () => {
       const logger = PinoLogger.root;
       const level = accessLogLevel(res);
       if (logger === undefined || !logger.isLevelEnabled(level)) return;
@@ -28,9 +27,6 @@ export function accessLog(): DirectMiddleware {
         },
         'request completed',
       );
-    };
-    res.once('finish', done);
-    res.once('close', done);
-    next();
+    });
   };
 }

@@ -98,7 +98,7 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   const metrics = app.get(TransportMetrics, { strict: false });
   app.useGlobalFilters(new ProblemDetailsFilter((problem) => metrics.rejected(problem.code)));
   // Poll, long poll and SSE skip Express and Nest's router (same middleware, checks, handlers, errors).
-  if (config.directReads) DirectReadRoutes.fromApp(app, [accessLog(), fixedHeaders(apiHeaders), crossOrigin]).installOn(app.getHttpServer());
+  if (config.directReads) DirectReadRoutes.fromApp(app, { observe: accessLog(), headers: [fixedHeaders(apiHeaders), crossOrigin] }).installOn(app.getHttpServer());
   const admission = app.get(UpgradeAdmission, { strict: false });
   app.useWebSocketAdapter(
     new HeraldWsAdapter(

@@ -21,10 +21,15 @@ export function redactUrl(url: string | undefined): string | undefined {
   return url?.replace(SECRET_QUERY, '$1[redacted]');
 }
 
-/** The request's id: the caller's `X-Request-Id` when it is sane, else a new UUID; echoed in the answer. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+/** The request's id: the caller's `X-Request-Id` when it is sane, else a new UUID. */
+export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** The request's id (see `requestIdOf`), echoed in the answer's `X-Request-Id`. */
+export function requestId(req: IncomingMessage, res: { setHeader(name: string, value: string): unknown }): string {
+  const id = requestIdOf(req);
   res.setHeader('X-Request-Id', id);
   return id;
 }

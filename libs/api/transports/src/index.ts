@@ -19,4 +19,5 @@ export * from './lib/limits/upgrade-admission';
 export * from './lib/limits/client-address';
 export * from './lib/metrics/transport-metrics';
 export * from './lib/http/direct-read-routes';
+export * from './lib/http/pending-headers';
 export * from './lib/http/subscription-gate';

@@ -7,9 +7,22 @@ import { PollController } from '../poll/poll.controller';
 import { SseController } from '../sse/sse.controller';
 import { answerProblem } from './problem-details.filter';
 import { HttpSubscriptionKind, SubscriptionGate } from './subscription-gate';
+import { PendingHeaders } from './pending-headers';
 
-/** A Connect-style middleware (helmet, cors, the access log) run before a direct route. */
+/**
+ * A Connect-style header middleware (helmet, cors) run before a direct route. Its `res` is the
+ * answer's `PendingHeaders`: it may set, read and remove headers, and must call `next`.
+ */
 export type DirectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** Sees every direct request first, with its response and pending headers (the access log and request id). */
+export type DirectObserver = (req: IncomingMessage, res: ServerResponse, headers: PendingHeaders) => void;
+
+export interface DirectReadRoutesOptions {
+  observe: DirectObserver;
+  /** Header middleware, in order. */
+  headers: readonly DirectMiddleware[];
+}
 
 /** The paths served directly: exactly the routes of the poll, long-poll and SSE controllers. */
 const ROUTES: ReadonlyMap<string, HttpSubscriptionKind> = new Map([
@@ -27,7 +40,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * The three read endpoints (`GET /api/poll`, `/api/long-poll`, `/api/sse`) served straight from
  * Node's HTTP server, below Express and Nest's router, by the same controller methods Nest routes
  * to. A request here passes the same steps in the same order as through Nest: the app's middleware
- * (`before`: access log and request id, helmet, CORS), admission, authentication and authorization
+ * (access log and request id, then helmet and CORS), admission, authentication and authorization
  * (`SubscriptionGate`, what the guards call), the controller, and errors as problem+json
  * (`answerProblem`, what the exception filter calls). Every other request — other paths, other
  * methods (HEAD, OPTIONS preflights), trailing slashes — goes to Express unchanged.
@@ -45,12 +58,12 @@ export class DirectReadRoutes {
     private readonly poll: PollController,
     private readonly longPoll: LongPollController,
     private readonly sse: SseController,
-    private readonly before: readonly DirectMiddleware[],
+    private readonly options: DirectReadRoutesOptions,
   ) {}
 
-  static fromApp(app: INestApplicationContext, before: readonly DirectMiddleware[]): DirectReadRoutes {
+  static fromApp(app: INestApplicationContext, options: DirectReadRoutesOptions): DirectReadRoutes {
     const get = <T>(type: new (...args: never[]) => T): T => app.get(type, { strict: false });
-    return new DirectReadRoutes(get(SubscriptionGate), get(TransportMetrics), get(PollController), get(LongPollController), get(SseController), before);
+    return new DirectReadRoutes(get(SubscriptionGate), get(TransportMetrics), get(PollController), get(LongPollController), get(SseController), options);
   }
 
   /** Takes the request if it is one of the direct routes (and answers it); `false` leaves it to the caller. */
@@ -61,18 +74,20 @@ export class DirectReadRoutes {
     const kind = ROUTES.get(mark < 0 ? url : url.slice(0, mark));
     if (kind === undefined) return false;
     const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
+    const headers = new PendingHeaders();
+    this.options.observe(req, res, headers);
     let step = 0;
     const next = (error?: unknown): void => {
-      if (error !== undefined) return this.fail(req, res, error);
-      const middleware = this.before[step++];
+      if (error !== undefined) return this.fail(req, res, headers, error);
+      const middleware = this.options.headers[step++];
       if (middleware === undefined) {
-        this.serve(kind, query, req, res).catch((failure: unknown) => this.fail(req, res, failure));
+        this.serve(kind, query, req, res, headers).catch((failure: unknown) => this.fail(req, res, headers, failure));
         return;
       }
       try {
-        middleware(req, res, next);
+        middleware(req, headers.asResponse(), next);
       } catch (failure) {
-        this.fail(req, res, failure);
+        this.fail(req, res, headers, failure);
       }
     };
     next();
@@ -92,18 +107,21 @@ export class DirectReadRoutes {
     });
   }
 
-  private async serve(kind: HttpSubscriptionKind, query: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async serve(kind: HttpSubscriptionKind, query: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, headers: PendingHeaders): Promise<void> {
     this.gate.admit(req, res, kind);
     await this.gate.authorizeSubscription(req, res, query['topics']);
-    if (kind === 'sse') return this.sse.serve(query, header(req, 'last-event-id'), req, res);
+    // An event stream takes its headers in one go (see PendingHeaders); the others set more of their own.
+    if (kind === 'sse') return this.sse.serve(query, header(req, 'last-event-id'), req, res, headers);
+    headers.applyTo(res);
     const body = kind === 'poll' ? await this.poll.poll(query, header(req, 'if-none-match'), res, req) : await this.longPoll.longPoll(query, req, res);
     if (res.writableEnded || res.destroyed) return;
     // No body: a 304, or a long poll whose client left (its socket is gone; nothing is sent).
     res.end(body);
   }
 
-  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  private fail(req: IncomingMessage, res: ServerResponse, headers: PendingHeaders, error: unknown): void {
     if (res.writableEnded || res.destroyed) return;
+    headers.applyTo(res);
     answerProblem(res, error, req.url, (problem) => this.metrics.rejected(problem.code), this.logger);
   }
 }

@@ -39,7 +39,8 @@ export class SubscriptionGate {
     if (kind === 'poll') return;
     const release = this.connections.acquire(address);
     const closed = this.metrics.connectionOpened(kind);
-    res.once('close', () => {
+    // 'close' comes once per response ('on' rather than 'once': no wrapper kept per stream).
+    res.on('close', () => {
       release();
       closed();
     });

@@ -30,7 +30,7 @@ describe('DeliveryLatency', () => {
         help: m.help,
         type: m.type,
         aggregator: m.aggregator,
-        values: m.values.map(({ metricName, labels, value }) => JSON.stringify({ metricName, labels, value })).sort(),
+        values: m.values.map((v) => JSON.stringify({ metricName: (v as { metricName?: string }).metricName, labels: v.labels, value: v.value })).sort(),
       }));
     expect(await json(ours)).toEqual(await json(theirs));
   });

@@ -16,6 +16,7 @@ import { RX_SCHEDULER, RxScheduler } from '../tokens';
 import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { corkUntilNextTick } from '../tick-cork';
+import type { PendingHeaders } from '../http/pending-headers';
 
 /** Characters of events queued for an SSE client that stopped reading before it is dropped (it resumes by cursor). */
 export const SSE_MAX_PENDING_CHARS = 4 * 1024 * 1024;
@@ -343,10 +344,17 @@ export class SseController implements OnApplicationShutdown {
    * headers Nest's `@Sse()` sends, then the same messages. The stream ends when the client goes,
    * at shutdown, at credential expiry or on a bus error; every path runs the teardown once.
    */
-  async serve(query: Record<string, unknown>, lastEventId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async serve(
+    query: Record<string, unknown>,
+    lastEventId: string | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+    /** Headers the answer carries besides the event-stream ones (written with them, never stored on `res`). */
+    headers?: PendingHeaders,
+  ): Promise<void> {
     const opening = await this.prepare(query, lastEventId, req);
     if (res.destroyed || res.writableEnded) return;
-    res.writeHead(200, SSE_HEADERS);
+    res.writeHead(200, headers ? headers.with(SSE_HEADERS) : SSE_HEADERS);
     res.flushHeaders();
     // Like Nest's stream: a blank line first (a no-op for EventSource).
     res.write('\n');
@@ -366,7 +374,7 @@ export class SseController implements OnApplicationShutdown {
         finish();
       },
     });
-    res.once('close', finish);
+    res.on('close', finish);
     if (this.shutdown.isShuttingDown || res.destroyed) finish();
   }
 
