@@ -12,13 +12,13 @@ import { RateLimiter } from './rate-limiter';
 
 /**
  * Admission of a WebSocket upgrade, in the order HTTP uses: connection-attempt
- * rate, connection cap, then authentication. The slot is held until the socket
- * closes (or released at once if the upgrade never completes).
+ * rate, connection cap, then authentication. The slot is held until the
+ * connection's TCP socket closes, whether or not the upgrade completed: the
+ * WebSocket runs on that same socket, and its `close` always follows the TCP
+ * socket's. Nothing of the upgrade request is kept.
  */
 @Injectable()
 export class UpgradeAdmission {
-  private readonly releases = new WeakMap<IncomingMessage, () => void>();
-
   constructor(
     private readonly authenticator: Authenticator,
     private readonly rates: RateLimiter,
@@ -38,15 +38,17 @@ export class UpgradeAdmission {
       if (error instanceof AuthenticationError) throw toAuthProblem(error);
       throw error;
     }
-    this.releases.set(req, release);
-    // A client that vanishes between admission and the handshake's end frees its slot too.
-    req.socket.once('close', release);
+    // `close` is emitted once per socket and `release` is idempotent, so `on` (no once-wrapper)
+    // is enough; a client that vanishes before the handshake ends frees its slot the same way.
+    req.socket.on('close', release);
   }
 
-  /** Ties the slot to the socket's lifetime. */
-  connected(socket: WebSocket, req: IncomingMessage): void {
-    const release = this.releases.get(req);
-    if (release) socket.once('close', release);
-    socket.once('close', this.metrics.connectionOpened('ws'));
+  /**
+   * Counts the open socket (metrics) until its TCP socket closes (the WebSocket's `close` always
+   * follows). Listening there, not on the WebSocket, keeps the WebSocket's `close` listeners at two.
+   */
+  connected(_socket: WebSocket, req: IncomingMessage): void {
+    // `close` is emitted once; the returned closer is idempotent anyway.
+    req.socket.on('close', this.metrics.connectionOpened('ws'));
   }
 }

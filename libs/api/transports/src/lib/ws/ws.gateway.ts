@@ -21,7 +21,6 @@ import {
 } from '@herald/contracts';
 import type { IncomingMessage } from 'node:http';
 import { LogReader } from '@herald/event-bus';
-import { Principal } from '@herald/security';
 import { assertCanSubscribe } from '../auth/auth-errors';
 import { principalOf } from '../auth/request-principal';
 import { callerKey } from '../auth/caller-key';
@@ -32,7 +31,7 @@ import { RX_SCHEDULER, RxScheduler } from '../tokens';
 import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { ackFrame, errorFrame, topicsFrame } from './ws-frames';
-import { WsSession } from './ws-session';
+import { WsSession, WsSessionContext } from './ws-session';
 
 /** The same codes HTTP uses for the same mistakes. */
 function validationCode(path: PropertyKey[], body: unknown): ErrorCode {
@@ -61,20 +60,29 @@ function refOf(data: unknown): string | undefined {
 @WebSocketGateway({ path: '/ws' })
 export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger('WsGateway');
+  /** Every open socket's session (who it is, its liveness and subscriptions); the one per-socket entry. */
   private readonly sessions = new Map<WebSocket, WsSession>();
-  private readonly principals = new Map<WebSocket, Principal>();
-  private readonly callers = new Map<WebSocket, string>();
   private readonly timers = new Subscription();
+  private readonly sessionContext: WsSessionContext;
+  /** The `pong` listener of every socket (`this` is the socket): marks its session alive. */
+  private readonly onPong: (this: WebSocket) => void;
   private server: Server | undefined;
 
   constructor(
     private readonly reader: LogReader,
     private readonly publisher: PublisherService,
-    private readonly registry: SubscriberRegistry,
+    registry: SubscriberRegistry,
     private readonly options: TransportOptions,
     @Inject(RX_SCHEDULER) private readonly scheduler: RxScheduler,
     private readonly metrics: TransportMetrics,
-  ) {}
+  ) {
+    this.sessionContext = { reader, registry, maxBufferedBytes: options.wsMaxBufferedBytes, metrics };
+    const sessions = this.sessions;
+    this.onPong = function (this: WebSocket): void {
+      const session = sessions.get(this);
+      if (session) session.alive = true;
+    };
+  }
 
   afterInit(server: Server): void {
     this.server = server;
@@ -82,28 +90,31 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     this.timers.add(interval(this.options.heartbeatMs, this.scheduler).subscribe(() => this.heartbeatAll()));
   }
 
+  /**
+   * Keeps from the upgrade request only the principal and the caller key (the request itself is
+   * not retained); the socket's `close` reaches `handleDisconnect`, which disposes of the session.
+   */
   handleConnection(socket: WebSocket, req: IncomingMessage): void {
-    const session = new WsSession(socket, this.reader, this.registry, this.options.wsMaxBufferedBytes, this.metrics);
-    this.sessions.set(socket, session);
     const principal = principalOf(req);
-    this.principals.set(socket, principal);
-    this.callers.set(socket, callerKey(principal, req, this.options.trustProxy));
+    const session = new WsSession(socket, this.sessionContext, principal, callerKey(principal, req, this.options.trustProxy));
+    this.sessions.set(socket, session);
     if (principal.expiresAt !== undefined) {
       // Credentials end the session when they expire; the client reconnects with fresh ones and its cursor.
-      const timer = setTimeout(() => socket.close(WsCloseCode.TokenExpired, 'token expired: reconnect with fresh credentials and resume from your last cursor'), Math.max(0, principal.expiresAt - Date.now()));
-      timer.unref();
-      socket.once('close', () => clearTimeout(timer));
+      // `dispose` (at close) clears the timer.
+      session.expiry = setTimeout(
+        () => socket.close(WsCloseCode.TokenExpired, 'token expired: reconnect with fresh credentials and resume from your last cursor'),
+        Math.max(0, principal.expiresAt - Date.now()),
+      );
+      session.expiry.unref();
     }
-    socket.on('pong', () => {
-      session.alive = true;
-    });
+    // Removed in `handleDisconnect`.
+    socket.on('pong', this.onPong);
   }
 
   handleDisconnect(socket: WebSocket): void {
+    socket.off('pong', this.onPong);
     this.sessions.get(socket)?.dispose();
     this.sessions.delete(socket);
-    this.principals.delete(socket);
-    this.callers.delete(socket);
   }
 
   /** Open sockets (for metrics and tests). */
@@ -130,7 +141,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
       return;
     }
     try {
-      assertCanSubscribe(this.principals.get(socket) ?? Principal.anonymousFullAccess(), topics);
+      assertCanSubscribe(session.principal, topics);
       const start = await this.reader.start(topics, this.reader.parseSince(data.since));
       session.subscribe(topics, start);
       // After a reset the cursor already points at the restarted positions: say so, so a
@@ -163,8 +174,7 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     const data = this.validate(session, publishFrameDataSchema, body, 'publish {topic, type?, data, ref?}');
     if (!data) return;
     try {
-      const principal = this.principals.get(socket);
-      const event = await this.publisher.publish(data.topic, data.type, data.data, principal, this.callers.get(socket));
+      const event = await this.publisher.publish(data.topic, data.type, data.data, session.principal, session.caller);
       session.send(ackFrame(event, data.ref));
     } catch (error) {
       this.sendError(session, error, data.ref);
