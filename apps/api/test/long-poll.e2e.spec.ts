@@ -37,8 +37,12 @@ describe('long poll', () => {
   it('answers at once when events after the cursor already exist', async () => {
     const { delivery: now } = await getDelivery(server.url, '/api/poll?topics=ready');
     await server.bus.publish('ready', { type: 'n', data: 1 });
+    const live = jest.spyOn(server.bus, 'live');
     const { delivery } = await getDelivery(server.url, `/api/long-poll?topics=ready&since=${now.cursor}&timeout=30000`);
     expect(delivery.events.map((e) => e.data)).toEqual([1]);
+    // Read straight from the log: no wait was set up, so no bus subscription was ever made.
+    expect(live).not.toHaveBeenCalled();
+    live.mockRestore();
   });
 
   it('frees the waiter and its bus subscription when the client aborts', async () => {

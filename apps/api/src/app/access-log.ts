@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
-import type { DirectObserver, PendingHeaders } from '@herald/transports';
+import type { DirectObserver, HeaderSink } from '@herald/transports';
 import { accessLogLevel, redactUrl, requestId } from './logging.module';
 
 /**
@@ -11,7 +11,7 @@ import { accessLogLevel, redactUrl, requestId } from './logging.module';
  * request holds one 'close' listener until its response ends (for an SSE stream, until it closes).
  */
 export function accessLog(): DirectObserver {
-  return (req: IncomingMessage, res: ServerResponse, headers: PendingHeaders) => {
+  return (req: IncomingMessage, res: ServerResponse, headers: HeaderSink) => {
     const id = requestId(req, headers);
     const started = Date.now();
     // 'close' follows 'finish' for an answered request and comes alone for an aborted one: one line either way.

@@ -9,7 +9,7 @@ import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
 import { DirectReadRoutes, HeraldWsAdapter, problem, ProblemDetailsFilter, TransportMetrics, UpgradeAdmission } from '@herald/transports';
 import type { HeraldConfig } from './config';
 import { accessLog } from './access-log';
-import { fixedHeaders } from './fixed-headers';
+import { fixedHeaders, fixedWithoutOrigin } from './fixed-headers';
 
 /** Room for `{"type": ..., "data": ...}` around the largest allowed `data`. */
 const ENVELOPE_SLACK_BYTES = 4096;
@@ -98,7 +98,7 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   const metrics = app.get(TransportMetrics, { strict: false });
   app.useGlobalFilters(new ProblemDetailsFilter((problem) => metrics.rejected(problem.code)));
   // Poll, long poll and SSE skip Express and Nest's router (same middleware, checks, handlers, errors).
-  if (config.directReads) DirectReadRoutes.fromApp(app, { observe: accessLog(), headers: [fixedHeaders(apiHeaders), crossOrigin] }).installOn(app.getHttpServer());
+  if (config.directReads) DirectReadRoutes.fromApp(app, { observe: accessLog(), headers: [fixedHeaders(apiHeaders), fixedWithoutOrigin(crossOrigin)] }).installOn(app.getHttpServer());
   const admission = app.get(UpgradeAdmission, { strict: false });
   app.useWebSocketAdapter(
     new HeraldWsAdapter(

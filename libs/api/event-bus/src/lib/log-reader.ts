@@ -25,6 +25,11 @@ export interface Batch {
 export interface StartPoint {
   readonly positions: Map<string, number>;
   readonly reset: boolean;
+  /**
+   * Set by `start`: the log already held events after `positions` when it looked (so a reader may
+   * read them at once instead of waiting for the next one). Absent: unknown.
+   */
+  readonly behind?: boolean;
 }
 
 /** Events read per topic and per round trip while catching up. */
@@ -99,10 +104,12 @@ export class LogReader {
     const ranges = await this.bus.ranges(topics);
     const positions = new Map<string, number>();
     let reset = false;
+    let behind = false;
     const foreignEpoch = from.kind === 'cursor' && from.cursor.epoch !== this.bus.epoch;
     for (const range of ranges) {
       if (from.kind === 'earliest') {
         positions.set(range.topic, range.first - 1);
+        behind ||= range.latest >= range.first;
         continue;
       }
       const known = from.kind === 'cursor' ? from.cursor.positions.get(range.topic) : undefined;
@@ -116,8 +123,9 @@ export class LogReader {
       } else {
         positions.set(range.topic, known);
       }
+      behind ||= range.latest > (positions.get(range.topic) as number);
     }
-    return { positions, reset };
+    return { positions, reset, behind };
   }
 
   /**
@@ -126,23 +134,36 @@ export class LogReader {
    */
   async readAfter(topics: readonly string[], positions: ReadonlyMap<string, number>, limit: number): Promise<Batch> {
     const next = new Map(positions);
-    let reset = false;
-    const perTopic = await Promise.all(
-      topics.map(async (topic) => {
-        const after = positions.get(topic) ?? 0;
-        let result = await this.bus.read(topic, after, limit);
-        if (!honours(result.range, after)) {
-          // Retention overtook the cursor between start() and now, or the log was recreated.
-          reset = true;
-          result = await this.bus.read(topic, result.range.first - 1, limit);
-          next.set(topic, result.range.first - 1);
-        }
-        return result.events;
-      }),
-    );
-    const events = mergeByTime(perTopic).slice(0, limit);
+    if (topics.length === 1) {
+      // The common case, without the merge: one read, and the position of its last event.
+      const { events, reset } = await this.readTopic(topics[0], positions, next, limit);
+      if (events.length > 0) next.set(topics[0], events[events.length - 1].position);
+      return { events, positions: next, reset };
+    }
+    const perTopic = await Promise.all(topics.map((topic) => this.readTopic(topic, positions, next, limit)));
+    const merged = mergeByTime(perTopic.map((read) => read.events));
+    const events = merged.length > limit ? merged.slice(0, limit) : merged;
     for (const event of events) next.set(event.topic, event.position);
-    return { events, positions: next, reset };
+    return { events, positions: next, reset: perTopic.some((read) => read.reset) };
+  }
+
+  /**
+   * At most `limit` events of `topic` after its position in `positions`; when retention overtook
+   * that position (or the log was recreated), from the oldest retained one instead, with `reset`
+   * and `next` moved to just before it.
+   */
+  private async readTopic(
+    topic: string,
+    positions: ReadonlyMap<string, number>,
+    next: Map<string, number>,
+    limit: number,
+  ): Promise<{ events: StoredEvent[]; reset: boolean }> {
+    const after = positions.get(topic) ?? 0;
+    const result = await this.bus.read(topic, after, limit);
+    if (honours(result.range, after)) return { events: result.events, reset: false };
+    const again = await this.bus.read(topic, result.range.first - 1, limit);
+    next.set(topic, result.range.first - 1);
+    return { events: again.events, reset: true };
   }
 
   /**

@@ -131,6 +131,18 @@ export function describeEventBusConformance(name: string, harness: ConformanceHa
         expect((await reader.start([a], reader.parseSince('earliest'))).positions.get(a)).toBe(0);
       });
 
+      it('says at the start whether the log already holds events after it', async () => {
+        const a = topic('behind');
+        const empty = topic('behind');
+        expect((await reader.start([a], reader.parseSince('earliest'))).behind).toBe(false);
+        await publishMany(bus, a, 3);
+        expect((await reader.start([a], reader.parseSince(undefined))).behind).toBe(false);
+        expect((await reader.start([a], reader.parseSince('earliest'))).behind).toBe(true);
+        expect((await reader.start([a], reader.parseSince(reader.encode([[a, 3]])))).behind).toBe(false);
+        expect((await reader.start([a, empty], reader.parseSince(reader.encode([[a, 2]])))).behind).toBe(true);
+        expect((await reader.start([empty], reader.parseSince('earliest'))).behind).toBe(false);
+      });
+
       it('replays from a cursor, then follows live, with every event exactly once in order', async () => {
         const a = topic('follow');
         const b = topic('follow');

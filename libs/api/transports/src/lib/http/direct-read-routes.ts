@@ -15,8 +15,13 @@ import { PendingHeaders } from './pending-headers';
  */
 export type DirectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-/** Sees every direct request first, with its response and pending headers (the access log and request id). */
-export type DirectObserver = (req: IncomingMessage, res: ServerResponse, headers: PendingHeaders) => void;
+/** Where an observer puts headers of the answer: the response itself, or an event stream's pending headers. */
+export interface HeaderSink {
+  setHeader(name: string, value: string): unknown;
+}
+
+/** Sees every direct request first, with its response and where its headers go (the access log and request id). */
+export type DirectObserver = (req: IncomingMessage, res: ServerResponse, headers: HeaderSink) => void;
 
 export interface DirectReadRoutesOptions {
   observe: DirectObserver;
@@ -74,20 +79,23 @@ export class DirectReadRoutes {
     const kind = ROUTES.get(mark < 0 ? url : url.slice(0, mark));
     if (kind === undefined) return false;
     const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
-    const headers = new PendingHeaders();
+    // An event stream's headers are gathered and written in one go (see PendingHeaders); other
+    // answers are short-lived and take them directly.
+    const pending = kind === 'sse' ? new PendingHeaders() : undefined;
+    const headers = pending?.asResponse() ?? res;
     this.options.observe(req, res, headers);
     let step = 0;
     const next = (error?: unknown): void => {
-      if (error !== undefined) return this.fail(req, res, headers, error);
+      if (error !== undefined) return this.fail(req, res, pending, error);
       const middleware = this.options.headers[step++];
       if (middleware === undefined) {
-        this.serve(kind, query, req, res, headers).catch((failure: unknown) => this.fail(req, res, headers, failure));
+        this.serve(kind, query, req, res, pending).catch((failure: unknown) => this.fail(req, res, pending, failure));
         return;
       }
       try {
-        middleware(req, headers.asResponse(), next);
+        middleware(req, headers, next);
       } catch (failure) {
-        this.fail(req, res, headers, failure);
+        this.fail(req, res, pending, failure);
       }
     };
     next();
@@ -107,21 +115,19 @@ export class DirectReadRoutes {
     });
   }
 
-  private async serve(kind: HttpSubscriptionKind, query: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, headers: PendingHeaders): Promise<void> {
+  private async serve(kind: HttpSubscriptionKind, query: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, pending?: PendingHeaders): Promise<void> {
     this.gate.admit(req, res, kind);
     await this.gate.authorizeSubscription(req, res, query['topics']);
-    // An event stream takes its headers in one go (see PendingHeaders); the others set more of their own.
-    if (kind === 'sse') return this.sse.serve(query, header(req, 'last-event-id'), req, res, headers);
-    headers.applyTo(res);
-    const body = kind === 'poll' ? await this.poll.poll(query, header(req, 'if-none-match'), res, req) : await this.longPoll.longPoll(query, req, res);
+    if (kind === 'sse') return this.sse.serve(query, header(req, 'last-event-id'), req, res, pending);
+    const body = kind === 'poll' ? await this.poll.answer(query, header(req, 'if-none-match'), res, req) : await this.longPoll.answer(query, req, res);
     if (res.writableEnded || res.destroyed) return;
     // No body: a 304, or a long poll whose client left (its socket is gone; nothing is sent).
     res.end(body);
   }
 
-  private fail(req: IncomingMessage, res: ServerResponse, headers: PendingHeaders, error: unknown): void {
+  private fail(req: IncomingMessage, res: ServerResponse, pending: PendingHeaders | undefined, error: unknown): void {
     if (res.writableEnded || res.destroyed) return;
-    headers.applyTo(res);
+    pending?.applyTo(res);
     answerProblem(res, error, req.url, (problem) => this.metrics.rejected(problem.code), this.logger);
   }
 }

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import { Observable, ReplaySubject } from 'rxjs';
+import { Observable, Subscriber } from 'rxjs';
 import { ErrorCode } from '@herald/contracts';
 import { ProblemException } from '../http/problem.exception';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -15,9 +15,20 @@ import { TransportOptions } from '../transport-options';
  */
 @Injectable()
 export class ShutdownService implements BeforeApplicationShutdown {
-  private readonly signal = new ReplaySubject<true>(1);
-  readonly shuttingDown$: Observable<true> = this.signal.asObservable();
+  /** Who waits for shutdown: a Set, because every waiting long poll joins and leaves it. */
+  private readonly watchers = new Set<Subscriber<true>>();
   private stopping = false;
+  /** Emits once when shutdown begins; a subscriber that comes later gets it at once. */
+  readonly shuttingDown$: Observable<true> = new Observable<true>((subscriber) => {
+    if (this.stopping) {
+      subscriber.next(true);
+      return undefined;
+    }
+    this.watchers.add(subscriber);
+    return () => {
+      this.watchers.delete(subscriber);
+    };
+  });
 
   constructor(
     private readonly registry: SubscriberRegistry,
@@ -37,7 +48,7 @@ export class ShutdownService implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    this.signal.next(true);
+    for (const watcher of [...this.watchers]) watcher.next(true);
     const deadline = Date.now() + this.options.shutdownDrainMs;
     while (this.registry.total('sse') + this.registry.total('longPoll') > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));

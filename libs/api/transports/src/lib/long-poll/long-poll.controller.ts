@@ -3,10 +3,10 @@ import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromEvent, lastValueFrom, map } from 'rxjs';
 import { ErrorCode } from '@herald/contracts';
-import { EventBus, LogReader } from '@herald/event-bus';
+import { Batch, EventBus, LogReader } from '@herald/event-bus';
 import { Access } from '../auth/access.decorator';
 import { LongLived } from '../limits/long-lived.decorator';
-import { deliveryJson, JSON_CONTENT_TYPE } from '../delivery-json';
+import { deliveryBytes, JSON_CONTENT_TYPE } from '../delivery-json';
 import { parseBoundedInt } from '../http/request-params';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -47,6 +47,15 @@ export class LongPollController {
     @Req() req: IncomingMessage,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<string | undefined> {
+    // Nest's Express adapter would send a Buffer as JSON of its bytes: hand it the text.
+    return (await this.answer(query, req, res))?.toString('utf8');
+  }
+
+  /**
+   * The long poll itself, for both ways a request arrives: sets the headers and resolves with the
+   * body (`undefined` when the client went away). Throws problems for bad input or shutdown.
+   */
+  async answer(query: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
     this.shutdown.assertAccepting();
     const { topics, from } = parseSubscriptionQuery(this.reader, this.options, query);
     const timeoutMs = parseBoundedInt(query['timeout'], 'timeout', ErrorCode.InvalidTimeout, {
@@ -61,13 +70,21 @@ export class LongPollController {
     });
     const start = await this.reader.start(topics, from);
     if (req.destroyed) return undefined;
-    const detach = this.registry.attach('longPoll', topics);
     res.setHeader('Cache-Control', 'no-store');
+    const read = () => this.reader.readAfter(topics, start.positions, limit).then((b) => (start.reset ? { ...b, reset: true } : b));
+    if (start.behind || start.reset) {
+      // Events are already there (a busy topic, a client catching up): answer with them at once,
+      // without setting up a wait. (Should they be gone by now, the wait below reads again.)
+      const batch = await read();
+      if (batch.events.length > 0 || batch.reset) return this.deliver(res, batch);
+      if (req.destroyed) return undefined;
+    }
+    const detach = this.registry.attach('longPoll', topics);
     try {
       const batch = await lastValueFrom(
         waitForBatch({
           wake$: this.bus.live(topics),
-          read: () => this.reader.readAfter(topics, start.positions, limit).then((b) => (start.reset ? { ...b, reset: true } : b)),
+          read,
           timeoutMs,
           scheduler: this.scheduler,
           abort$: fromEvent(res, 'close').pipe(map(() => true)),
@@ -76,12 +93,19 @@ export class LongPollController {
         { defaultValue: undefined },
       );
       if (batch === undefined) return undefined; // the client went away
-      res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-      if (batch === null) return deliveryJson([], this.reader.encode(start.positions), false);
-      this.metrics.deliveredBatch('longPoll', batch.events);
-      return deliveryJson(batch.events, this.reader.encode(batch.positions), batch.reset);
+      if (batch === null) {
+        res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+        return deliveryBytes([], this.reader.encode(start.positions), false);
+      }
+      return this.deliver(res, batch);
     } finally {
       detach();
     }
+  }
+
+  private deliver(res: ServerResponse, batch: Batch): Buffer {
+    res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+    this.metrics.deliveredBatch('longPoll', batch.events);
+    return deliveryBytes(batch.events, this.reader.encode(batch.positions), batch.reset);
   }
 }

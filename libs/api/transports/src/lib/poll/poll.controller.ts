@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '@herald/contracts';
 import { LogReader } from '@herald/event-bus';
 import { Access } from '../auth/access.decorator';
-import { deliveryJson, JSON_CONTENT_TYPE } from '../delivery-json';
+import { deliveryBytes, JSON_CONTENT_TYPE } from '../delivery-json';
 import { parseBoundedInt } from '../http/request-params';
 import { ApiSubscriptionQuery, parseSubscriptionQuery } from '../http/subscription-query';
 import { SubscriberRegistry } from '../subscriber-registry';
@@ -39,6 +39,12 @@ export class PollController {
     @Res({ passthrough: true }) res: ServerResponse,
     @Req() req: IncomingMessage,
   ): Promise<string | undefined> {
+    // Nest's Express adapter would send a Buffer as JSON of its bytes: hand it the text.
+    return (await this.answer(query, ifNoneMatch, res, req))?.toString('utf8');
+  }
+
+  /** The poll itself, for both ways a request arrives: sets status and headers, resolves with the body (none for a 304). */
+  async answer(query: Record<string, unknown>, ifNoneMatch: string | undefined, res: ServerResponse, req: IncomingMessage): Promise<Buffer | undefined> {
     const { topics, from } = parseSubscriptionQuery(this.reader, this.options, query);
     const limit = parseBoundedInt(query['limit'], 'limit', ErrorCode.InvalidLimit, {
       min: 1,
@@ -62,7 +68,7 @@ export class PollController {
     delete req.headers['if-none-match'];
     this.metrics.deliveredBatch('poll', batch.events);
     res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-    return deliveryJson(batch.events, cursor, reset);
+    return deliveryBytes(batch.events, cursor, reset);
   }
 }
 
