@@ -1,30 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import type { DirectObserver, HeaderSink } from '@herald/transports';
-import { accessLogLevel, redactUrl, requestId } from './logging.module';
+import { accessLogLevel, requestId } from './logging.module';
 
 /**
  * The access log of the direct read routes: the same request id (`X-Request-Id`) and the same
  * one line per request as pino-http writes for every other route (`request completed`, with `req`,
- * `res`, `responseTime`, at info / warn for 4xx / error for 5xx), through the same pino logger,
+ * `res`, `responseTime`, at info / warn for 4xx / error for 5xx), through pino-http's own logger,
  * so its level and redaction apply. Unlike pino-http it makes no child logger per request: a
  * request holds one 'close' listener until its response ends (for an SSE stream, until it closes).
  */
-export function accessLog(): DirectObserver {
+export function accessLog(logger: Logger): DirectObserver {
   return (req: IncomingMessage, res: ServerResponse, headers: HeaderSink) => {
-    const id = requestId(req, headers);
+    // pino-http's request serializer reads the id from here.
+    (req as IncomingMessage & { id?: string }).id = requestId(req, headers);
     const started = Date.now();
     // 'close' follows 'finish' for an answered request and comes alone for an aborted one: one line either way.
     res.on('close', () => {
-      const logger = PinoLogger.root;
       const level = accessLogLevel(res);
-      if (logger === undefined || !logger.isLevelEnabled(level)) return;
+      if (!logger.isLevelEnabled(level)) return;
+      // The raw request and response, as pino-http logs them: its serializers make the same fields.
       logger[level](
-        {
-          req: { id, method: req.method, url: redactUrl(req.url), remoteAddress: req.socket.remoteAddress },
-          res: { statusCode: res.statusCode },
-          responseTime: Date.now() - started,
-        },
+        { req, res, responseTime: Date.now() - started },
         'request completed',
       );
     });

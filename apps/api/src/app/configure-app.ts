@@ -9,6 +9,8 @@ import { ErrorCode, PROBLEM_CONTENT_TYPE } from '@herald/contracts';
 import { DirectReadRoutes, HeraldWsAdapter, problem, ProblemDetailsFilter, TransportMetrics, UpgradeAdmission } from '@herald/transports';
 import type { HeraldConfig } from './config';
 import { accessLog } from './access-log';
+import { pinoHttpOptions } from './logging.module';
+import { pinoHttp } from 'pino-http';
 import { fixedHeaders, fixedWithoutOrigin } from './fixed-headers';
 
 /** Room for `{"type": ..., "data": ...}` around the largest allowed `data`. */
@@ -42,6 +44,9 @@ export function isApiPath(path: string): boolean {
 
 /** Everything main.ts and the tests share: prefix, body parsing, errors, WS adapter, OpenAPI. */
 export function configureApp(app: INestApplication, config: HeraldConfig): void {
+  // The access log (and request id) of every Express route; the direct routes write the same line.
+  const httpLog = pinoHttp(pinoHttpOptions(config));
+  app.use(httpLog);
   app.setGlobalPrefix('api', { exclude: ['metrics', 'health/{*path}', '/'] });
   // ETags are ours (the poll cursor); no automatic weak ETags on other answers.
   app.getHttpAdapter().getInstance().set('etag', false);
@@ -98,7 +103,7 @@ export function configureApp(app: INestApplication, config: HeraldConfig): void 
   const metrics = app.get(TransportMetrics, { strict: false });
   app.useGlobalFilters(new ProblemDetailsFilter((problem) => metrics.rejected(problem.code)));
   // Poll, long poll and SSE skip Express and Nest's router (same middleware, checks, handlers, errors).
-  if (config.directReads) DirectReadRoutes.fromApp(app, { observe: accessLog(), headers: [fixedHeaders(apiHeaders), fixedWithoutOrigin(crossOrigin)] }).installOn(app.getHttpServer());
+  if (config.directReads) DirectReadRoutes.fromApp(app, { observe: accessLog(httpLog.logger), headers: [fixedHeaders(apiHeaders), fixedWithoutOrigin(crossOrigin)] }).installOn(app.getHttpServer());
   const admission = app.get(UpgradeAdmission, { strict: false });
   app.useWebSocketAdapter(
     new HeraldWsAdapter(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options } from 'pino-http';
 import type { DynamicModule } from '@nestjs/common';
 import type { HeraldConfig } from './config';
 
@@ -45,26 +46,35 @@ export function accessLogLevel(res: ServerResponse, error?: Error): 'error' | 'w
  * Authorization, X-Api-Key, cookies, WS subprotocol tokens, `access_token` in
  * URLs — are never written.
  */
-export function loggingModule(config: HeraldConfig): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: PINO_LEVELS[config.logLevel],
-      genReqId: requestId,
-      serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
-        censor: '[redacted]',
-      },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => accessLogLevel(res, error),
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
+export function pinoHttpOptions(config: HeraldConfig): Options<IncomingMessage, ServerResponse> {
+  return {
+    level: PINO_LEVELS[config.logLevel],
+    genReqId: requestId,
+    serializers: {
+      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-  });
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
+      censor: '[redacted]',
+    },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => accessLogLevel(res, error),
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
+  };
+}
+
+/**
+ * Nest's logger on pino (nestjs-pino), with the same options. Its request middleware is applied to no
+ * route: it keeps each request's logger in an `AsyncLocalStorage`, which on Node 20 turns on
+ * `async_hooks` for the whole process once any request has run it — about a fifth more CPU on every
+ * request and every delivery, measured (docs/performance.md). The access log is pino-http itself,
+ * installed by `configureApp`; log lines written inside handlers therefore carry no request id.
+ */
+export function loggingModule(config: HeraldConfig): DynamicModule {
+  return LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config), forRoutes: [] });
 }
