@@ -15,15 +15,16 @@ export function accessLog(logger: Logger): DirectObserver {
     // pino-http's request serializer reads the id from here.
     (req as IncomingMessage & { id?: string }).id = requestId(req, headers);
     const started = Date.now();
-    // 'close' follows 'finish' for an answered request and comes alone for an aborted one: one line either way.
-    res.on('close', () => {
+    // The request's 'close' comes once its answer has ended or its client has gone (also when it was
+    // pipelined behind another request): one line either way.
+    req.on('close', () => {
       const level = accessLogLevel(res);
       if (!logger.isLevelEnabled(level)) return;
-      // The raw request and response, as pino-http logs them: its serializers make the same fields.
-      logger[level](
-        { req, res, responseTime: Date.now() - started },
-        'request completed',
-      );
+      // The raw request and response, as pino-http logs them: its serializers make the same fields,
+      // and like pino-http a 5xx is logged as an error with one.
+      const responseTime = Date.now() - started;
+      if (res.statusCode >= 500) logger[level]({ req, res, err: new Error(`failed with status code ${res.statusCode}`), responseTime }, 'request errored');
+      else logger[level]({ req, res, responseTime }, 'request completed');
     });
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
+import { pino, type Logger } from 'pino';
 import type { DynamicModule } from '@nestjs/common';
 import type { HeraldConfig } from './config';
 
@@ -40,6 +41,27 @@ export function accessLogLevel(res: ServerResponse, error?: Error): 'error' | 'w
   return error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
 }
 
+const loggers = new WeakMap<HeraldConfig, Logger>();
+
+/**
+ * The one pino logger of an app (per configuration): Nest's log lines and the access lines are its
+ * children, so one writer owns stdout and lines never interleave.
+ */
+export function heraldLogger(config: HeraldConfig): Logger {
+  let logger = loggers.get(config);
+  if (logger === undefined) {
+    logger = pino({
+      level: PINO_LEVELS[config.logLevel],
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
+        censor: '[redacted]',
+      },
+    });
+    loggers.set(config, logger);
+  }
+  return logger;
+}
+
 /**
  * Structured JSON logs (pino) with a request id per HTTP request (the caller's
  * `X-Request-Id` when it is sane, else a UUID, echoed back). Credentials —
@@ -48,7 +70,7 @@ export function accessLogLevel(res: ServerResponse, error?: Error): 'error' | 'w
  */
 export function pinoHttpOptions(config: HeraldConfig): Options<IncomingMessage, ServerResponse> {
   return {
-    level: PINO_LEVELS[config.logLevel],
+    logger: heraldLogger(config),
     genReqId: requestId,
     serializers: {
       req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
@@ -58,10 +80,6 @@ export function pinoHttpOptions(config: HeraldConfig): Options<IncomingMessage, 
         remoteAddress: req.remoteAddress,
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
-      censor: '[redacted]',
     },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => accessLogLevel(res, error),
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },

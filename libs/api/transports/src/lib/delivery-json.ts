@@ -21,14 +21,28 @@ export function deliveryJson(events: readonly StoredEvent[], cursor: string, res
 const HEAD = Buffer.from('{"events":[', 'latin1');
 const COMMA = Buffer.from(',', 'latin1');
 
-/** Each event's JSON as UTF-8, encoded the first time an answer needs it and then shared by every answer. */
-const encoded = new WeakMap<StoredEvent, Buffer>();
+/** Most bytes of encoded event JSON kept for reuse (the oldest encodings are dropped first). */
+export const ENCODED_CACHE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Recent events' JSON as UTF-8, encoded the first time an answer needs it and then shared by every
+ * answer that carries the event (all the long polls a publish releases, a burst of polls). Bounded
+ * in bytes, so at most ENCODED_CACHE_BYTES beyond the log itself, whatever the retention.
+ */
+const encoded = new Map<StoredEvent, Buffer>();
+let encodedBytes = 0;
 
 function bytesOf(event: StoredEvent): Buffer {
   let bytes = encoded.get(event);
   if (bytes === undefined) {
     bytes = Buffer.from(event.json, 'utf8');
     encoded.set(event, bytes);
+    encodedBytes += bytes.length;
+    for (const [oldest, old] of encoded) {
+      if (encodedBytes <= ENCODED_CACHE_BYTES) break;
+      encoded.delete(oldest);
+      encodedBytes -= old.length;
+    }
   }
   return bytes;
 }

@@ -8,7 +8,7 @@ import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
  * For an event stream that lives for hours that difference was a fifth of its memory.
  */
 export class PendingHeaders {
-  /** By lower-cased name: the name as first given, and the value. */
+  /** By lower-cased name: the name as last given (as Node keeps it), and the value. */
   private readonly byName = new Map<string, [string, OutgoingHttpHeader]>();
 
   setHeader(name: string, value: OutgoingHttpHeader): this {

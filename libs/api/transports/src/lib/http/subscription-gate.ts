@@ -39,8 +39,10 @@ export class SubscriptionGate {
     if (kind === 'poll') return;
     const release = this.connections.acquire(address);
     const closed = this.metrics.connectionOpened(kind);
-    // 'close' comes once per response ('on' rather than 'once': no wrapper kept per stream).
-    res.on('close', () => {
+    // The request's 'close' comes once, when its answer ends or its client goes, even for a request
+    // pipelined behind another on the connection (whose response never gets a 'close' then).
+    // 'on' rather than 'once': no wrapper kept per stream.
+    req.on('close', () => {
       release();
       closed();
     });

@@ -39,8 +39,10 @@ export class UpgradeAdmission {
       throw error;
     }
     // `close` is emitted once per socket and `release` is idempotent, so `on` (no once-wrapper)
-    // is enough; a client that vanishes before the handshake ends frees its slot the same way.
+    // is enough; a client that vanishes before the handshake ends frees its slot the same way,
+    // and one that vanished while it was being authenticated (its `close` has passed) at once.
     req.socket.on('close', release);
+    if (req.socket.destroyed) release();
   }
 
   /**

@@ -87,7 +87,8 @@ export class LongPollController {
           read,
           timeoutMs,
           scheduler: this.scheduler,
-          abort$: fromEvent(res, 'close').pipe(map(() => true)),
+          // The request's 'close': it also comes for a request pipelined behind another (see SubscriptionGate.admit).
+          abort$: fromEvent(req, 'close').pipe(map(() => true)),
           release$: this.shutdown.shuttingDown$,
         }),
         { defaultValue: undefined },

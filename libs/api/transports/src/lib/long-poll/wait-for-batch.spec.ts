@@ -102,4 +102,14 @@ describe('waitForBatch (virtual time)', () => {
       expectObservable(failed).toBe('-#', undefined, new Error('bus down'));
     });
   });
+
+  it('fails, releasing everything, when the bus fails while it waits', () => {
+    scheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const wake = hot<unknown>('---#', undefined, new Error('bus closed'));
+      const abort = hot('');
+      const result = waitForBatch({ wake$: wake, read: () => cold('(r|)', { r: empty }), timeoutMs: 25_000, scheduler, abort$: abort });
+      expectObservable(result).toBe('---#', undefined, new Error('bus closed'));
+      expectSubscriptions(abort.subscriptions).toBe('^--!');
+    });
+  });
 });

@@ -81,7 +81,19 @@ export function waitForBatch(options: WaitForBatchOptions): Observable<Batch | n
     }));
     // wake$ first: the live subscription exists before the first read, so an event
     // appended between the read and the wait still wakes us.
-    if (!done) subscriptions.add(options.wake$.subscribe(() => read()));
+    if (!done) {
+      subscriptions.add(
+        options.wake$.subscribe({
+          next: () => read(),
+          // The bus failed (a closed bus, a Redis log recreated): the wait fails with it.
+          error: (error: unknown) => {
+            done = true;
+            subscriptions.unsubscribe();
+            subscriber.error(error);
+          },
+        }),
+      );
+    }
     if (!done) subscriptions.add((options.release$ ?? EMPTY).subscribe(() => answer(null)));
     if (!done) read();
     return subscriptions;

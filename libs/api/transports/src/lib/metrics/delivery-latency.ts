@@ -1,5 +1,5 @@
 import { Histogram, Registry } from 'prom-client';
-import type { MetricObjectWithValues, MetricType, MetricValueWithName } from 'prom-client';
+import type { LabelValues, MetricObjectWithValues, MetricType, MetricValueWithName, ObserveDataWithExemplar } from 'prom-client';
 import type { TransportKind } from '@herald/contracts';
 
 const KINDS = ['poll', 'longPoll', 'sse', 'ws'] as const satisfies readonly TransportKind[];
@@ -32,6 +32,15 @@ export class DeliveryLatency extends Histogram<'transport'> {
     this.bounds = [...configuration.buckets].sort((a, b) => a - b);
     const tally = (): Tally => ({ buckets: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 });
     this.tallies = { poll: tally(), longPoll: tally(), sse: tally(), ws: tally() };
+  }
+
+  /** prom-client's `observe`, counted like `record` (it needs the `transport` label). */
+  override observe(labels: LabelValues<'transport'> | number | ObserveDataWithExemplar<'transport'>, value?: number): void {
+    const given = typeof labels === 'object' && 'labels' in labels ? labels : undefined;
+    const transport = given ? given.labels?.transport : typeof labels === 'object' ? (labels as LabelValues<'transport'>).transport : undefined;
+    const seconds = given ? given.value : value;
+    if (transport === undefined || seconds === undefined) throw new Error(`${this.metricName}: observe({ transport }, seconds)`);
+    this.record(transport as TransportKind, seconds);
   }
 
   /** Counts one observation of `seconds` for `kind`. */

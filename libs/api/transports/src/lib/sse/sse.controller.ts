@@ -17,6 +17,7 @@ import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { corkUntilNextTick } from '../tick-cork';
 import type { PendingHeaders } from '../http/pending-headers';
+import { scheduleAt } from '../auth/schedule-at';
 
 /** Characters of events queued for an SSE client that stopped reading before it is dropped (it resumes by cursor). */
 export const SSE_MAX_PENDING_CHARS = 4 * 1024 * 1024;
@@ -353,29 +354,36 @@ export class SseController implements OnApplicationShutdown {
     headers?: PendingHeaders,
   ): Promise<void> {
     const opening = await this.prepare(query, lastEventId, req);
-    if (res.destroyed || res.writableEnded) return;
+    if (req.destroyed || res.destroyed || res.writableEnded) return;
     res.writeHead(200, headers ? headers.with(SSE_HEADERS) : SSE_HEADERS);
     res.flushHeaders();
     // Like Nest's stream: a blank line first (a no-op for EventSource).
     res.write('\n');
     const output = this.directOutput(res, opening, 'GET');
     let done = false;
+    // Assigned once below, but `finish` may run before that (see after `follow`): not a const.
+    // eslint-disable-next-line prefer-const
+    let teardown: (() => void) | undefined;
+    // The request's 'close', not the response's: a request pipelined behind another on its
+    // connection gets no response 'close' when the client goes, only this one.
     const finish = (): void => {
       if (done) return;
       done = true;
-      res.off('close', finish);
-      teardown();
+      req.off('close', finish);
+      teardown?.();
       if (!res.writableEnded) res.end();
     };
-    const teardown = this.follow(opening, output, {
+    teardown = this.follow(opening, output, {
       end: () => finish(),
       fail: (error) => {
         this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
         finish();
       },
     });
-    res.on('close', finish);
-    if (this.shutdown.isShuttingDown || res.destroyed) finish();
+    // `follow` may have failed at once (a closed bus): then `finish` ran before `teardown` existed.
+    if (done) teardown();
+    req.on('close', finish);
+    if (this.shutdown.isShuttingDown || req.destroyed || res.destroyed) finish();
   }
 
   /** Validates the request and finds where its stream starts (throws problems before anything is sent). */
@@ -419,10 +427,10 @@ export class SseController implements OnApplicationShutdown {
     const expiry =
       expiresAt === undefined
         ? undefined
-        : this.scheduler.schedule(() => {
+        : scheduleAt(this.scheduler, expiresAt, () => {
             output.close(CLOSE_DATA);
             on.end();
-          }, Math.max(0, expiresAt - Date.now()));
+          });
     let released = false;
     return () => {
       if (released) return;

@@ -46,7 +46,7 @@ export class WsSession {
   /** Set false on each ping; a pong sets it back. */
   alive = true;
   /** The timer that closes the socket (4001) when the credentials expire; cleared by `dispose`. */
-  expiry: ReturnType<typeof setTimeout> | undefined;
+  expiry: Subscription | undefined;
   /** Position per subscribed topic (the cursor), in subscription order; allocated on first use. */
   private positions: TopicPositions | undefined;
   private groups: Group[] | undefined;
@@ -138,7 +138,7 @@ export class WsSession {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.expiry);
+    this.expiry?.unsubscribe();
     this.expiry = undefined;
     const groups = this.groups ?? [];
     this.groups = undefined;

@@ -28,6 +28,7 @@ import { toProblem } from '../http/problem-details.filter';
 import { PublisherService } from '../publish/publisher.service';
 import { SubscriberRegistry } from '../subscriber-registry';
 import { RX_SCHEDULER, RxScheduler } from '../tokens';
+import { scheduleAt } from '../auth/schedule-at';
 import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { ackFrame, errorFrame, topicsFrame } from './ws-frames';
@@ -101,11 +102,9 @@ export class WsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayD
     if (principal.expiresAt !== undefined) {
       // Credentials end the session when they expire; the client reconnects with fresh ones and its cursor.
       // `dispose` (at close) clears the timer.
-      session.expiry = setTimeout(
-        () => socket.close(WsCloseCode.TokenExpired, 'token expired: reconnect with fresh credentials and resume from your last cursor'),
-        Math.max(0, principal.expiresAt - Date.now()),
+      session.expiry = scheduleAt(this.scheduler, principal.expiresAt, () =>
+        socket.close(WsCloseCode.TokenExpired, 'token expired: reconnect with fresh credentials and resume from your last cursor'),
       );
-      session.expiry.unref();
     }
     // Removed in `handleDisconnect`.
     socket.on('pong', this.onPong);
