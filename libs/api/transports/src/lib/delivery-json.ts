@@ -19,7 +19,7 @@ export function deliveryJson(events: readonly StoredEvent[], cursor: string, res
 }
 
 const HEAD = Buffer.from('{"events":[', 'latin1');
-const COMMA = Buffer.from(',', 'latin1');
+const COMMA = 0x2c; // ','
 
 /** Most bytes of encoded event JSON kept for reuse (the oldest encodings are dropped first). */
 export const ENCODED_CACHE_BYTES = 16 * 1024 * 1024;
@@ -53,22 +53,21 @@ function bytesOf(event: StoredEvent): Buffer {
  * text for every poll that carries it. What poll and long-poll answers are written from.
  */
 export function deliveryBytes(events: readonly StoredEvent[], cursor: string, reset: boolean): Buffer {
-  const parts: Buffer[] = new Array<Buffer>(events.length * 2 + 1);
-  let n = 0;
-  let length = HEAD.length;
-  parts[n++] = HEAD;
-  for (let i = 0; i < events.length; i++) {
-    if (i > 0) {
-      parts[n++] = COMMA;
-      length += 1;
-    }
-    const bytes = bytesOf(events[i]);
-    parts[n++] = bytes;
-    length += bytes.length;
-  }
   // Cursors are base64url: one byte per character.
-  const tail = Buffer.from('],"cursor":"' + cursor + '"' + (reset ? ',"reset":true' : '') + '}', 'latin1');
-  parts[n++] = tail;
-  parts.length = n;
-  return Buffer.concat(parts, length + tail.length);
+  const tail = '],"cursor":"' + cursor + '"' + (reset ? ',"reset":true' : '') + '}';
+  let length = HEAD.length + Math.max(0, events.length - 1) + tail.length;
+  const parts = new Array<Buffer>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    parts[i] = bytesOf(events[i]);
+    length += parts[i].length;
+  }
+  // One allocation and one copy of each part (faster than Buffer.concat for many small parts).
+  const body = Buffer.allocUnsafe(length);
+  let at = HEAD.copy(body, 0);
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) body[at++] = COMMA;
+    at += parts[i].copy(body, at);
+  }
+  body.write(tail, at, 'latin1');
+  return body;
 }
