@@ -9,6 +9,7 @@ import { RateLimiter } from '../limits/rate-limiter';
 import { TransportMetrics } from '../metrics/transport-metrics';
 import { TransportOptions } from '../transport-options';
 import { parseTopics } from './request-params';
+import { ProblemException } from './problem.exception';
 
 /** The HTTP subscription endpoints, as the admission and metrics count them. */
 export type HttpSubscriptionKind = 'poll' | 'longPoll' | 'sse';
@@ -34,8 +35,7 @@ export class SubscriptionGate {
    * SSE) also holds a connection slot, released exactly once when the response closes.
    */
   admit(req: IncomingMessage, res: ServerResponse, kind: HttpSubscriptionKind): void {
-    const address = clientAddress(req, this.options.trustProxy);
-    this.rates.consume('connect', address);
+    const address = this.attempt(req);
     if (kind === 'poll') return;
     const release = this.connections.acquire(address);
     const closed = this.metrics.connectionOpened(kind);
@@ -48,21 +48,41 @@ export class SubscriptionGate {
     });
   }
 
-  /** Who is calling (401 with `WWW-Authenticate` when the credentials are missing, bad or expired). */
-  async authenticate(req: IncomingMessage, res: ServerResponse): Promise<Principal> {
+  /**
+   * A connection attempt (HTTP subscription or WebSocket upgrade): spends a token of the caller's
+   * address (429 when it has none left) and returns that address.
+   */
+  attempt(req: IncomingMessage): string {
+    const address = clientAddress(req, this.options.trustProxy);
+    this.rates.consume('connect', address);
+    return address;
+  }
+
+  /**
+   * Who is calling, recorded on the request (`principalOf`); a `ProblemException` 401 when the
+   * credentials are missing, bad or expired. HTTP and WebSocket upgrades alike.
+   */
+  async identify(req: IncomingMessage): Promise<Principal> {
     let principal: Principal;
     try {
       // Express rewrites `url` inside mounted routers; `originalUrl` is what the client sent.
       principal = await this.authenticator.authenticate(extractCredentials(req.headers, (req as { originalUrl?: string }).originalUrl ?? req.url ?? ''));
     } catch (error) {
-      if (error instanceof AuthenticationError) {
-        res.setHeader('WWW-Authenticate', 'Bearer realm="herald"');
-        throw toAuthProblem(error);
-      }
+      if (error instanceof AuthenticationError) throw toAuthProblem(error);
       throw error;
     }
     setPrincipal(req, principal);
     return principal;
+  }
+
+  /** `identify`, for an HTTP request: a 401 also carries `WWW-Authenticate`. */
+  async authenticate(req: IncomingMessage, res: ServerResponse): Promise<Principal> {
+    try {
+      return await this.identify(req);
+    } catch (error) {
+      if (error instanceof ProblemException && error.getStatus() === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="herald"');
+      throw error;
+    }
   }
 
   /** Authenticates, then checks the caller may subscribe to every topic in `topics` (403 if not). */

@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { Authenticator, AuthenticationError, extractCredentials } from '@herald/security';
-import { toAuthProblem } from '../auth/auth-errors';
-import { setPrincipal } from '../auth/request-principal';
+import { SubscriptionGate } from '../http/subscription-gate';
 import { TransportMetrics } from '../metrics/transport-metrics';
-import { TransportOptions } from '../transport-options';
-import { clientAddress } from './client-address';
 import { ConnectionLimiter } from './connection-limiter';
-import { RateLimiter } from './rate-limiter';
 
 /**
  * Admission of a WebSocket upgrade, in the order HTTP uses: connection-attempt
@@ -20,22 +15,17 @@ import { RateLimiter } from './rate-limiter';
 @Injectable()
 export class UpgradeAdmission {
   constructor(
-    private readonly authenticator: Authenticator,
-    private readonly rates: RateLimiter,
+    private readonly gate: SubscriptionGate,
     private readonly connections: ConnectionLimiter,
-    private readonly options: TransportOptions,
     private readonly metrics: TransportMetrics,
   ) {}
 
   async admit(req: IncomingMessage): Promise<void> {
-    const address = clientAddress(req, this.options.trustProxy);
-    this.rates.consume('connect', address);
-    const release = this.connections.acquire(address);
+    const release = this.connections.acquire(this.gate.attempt(req));
     try {
-      setPrincipal(req, await this.authenticator.authenticate(extractCredentials(req.headers, req.url)));
+      await this.gate.identify(req);
     } catch (error) {
       release();
-      if (error instanceof AuthenticationError) throw toAuthProblem(error);
       throw error;
     }
     // `close` is emitted once per socket and `release` is idempotent, so `on` (no once-wrapper)

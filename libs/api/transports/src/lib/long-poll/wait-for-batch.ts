@@ -33,6 +33,11 @@ export function waitForBatch(options: WaitForBatchOptions): Observable<Batch | n
     let reading = false;
     let readAgain = false;
     let waiting = false;
+    const fail = (error: unknown): void => {
+      done = true;
+      subscriptions.unsubscribe();
+      subscriber.error(error);
+    };
     const answer = (batch: Batch | null): void => {
       if (done) return;
       done = true;
@@ -57,11 +62,7 @@ export function waitForBatch(options: WaitForBatchOptions): Observable<Batch | n
           next: (batch) => {
             if (batch.events.length > 0 || batch.reset) answer(batch);
           },
-          error: (error: unknown) => {
-            done = true;
-            subscriptions.unsubscribe();
-            subscriber.error(error);
-          },
+          error: fail,
           complete: () => {
             reading = false;
             if (done) return;
@@ -86,11 +87,7 @@ export function waitForBatch(options: WaitForBatchOptions): Observable<Batch | n
         options.wake$.subscribe({
           next: () => read(),
           // The bus failed (a closed bus, a Redis log recreated): the wait fails with it.
-          error: (error: unknown) => {
-            done = true;
-            subscriptions.unsubscribe();
-            subscriber.error(error);
-          },
+          error: fail,
         }),
       );
     }
